@@ -1,0 +1,62 @@
+//! The clock seam: every rule that depends on "now" asks a [`Clock`], so tests can fix time.
+
+use std::sync::{Arc, Mutex};
+
+use jiff::{SignedDuration, Timestamp};
+
+/// A source of the current time.
+pub trait Clock: Send + Sync + 'static {
+    /// The current instant.
+    fn now(&self) -> Timestamp;
+}
+
+/// The real clock of the machine.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+}
+
+/// A clock that stands still until a test moves it.
+#[derive(Debug, Clone)]
+pub struct FixedClock {
+    now: Arc<Mutex<Timestamp>>,
+}
+
+impl FixedClock {
+    /// A clock fixed at `at`.
+    pub fn new(at: Timestamp) -> Self {
+        Self {
+            now: Arc::new(Mutex::new(at)),
+        }
+    }
+
+    /// Moves the clock forward (or back, with a negative duration).
+    pub fn advance(&self, by: SignedDuration) {
+        let mut now = self.now.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *now = now.checked_add(by).unwrap_or(*now);
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        *self.now.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_clock_moves_only_when_told() {
+        let start: Timestamp = "2026-11-25T09:00:00Z".parse().unwrap();
+        let clock = FixedClock::new(start);
+        assert_eq!(clock.now(), start);
+        clock.advance(SignedDuration::from_hours(2));
+        assert_eq!(clock.now(), "2026-11-25T11:00:00Z".parse::<Timestamp>().unwrap());
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure domain rules: no I/O, no clock reads — every input is passed in.
+
+pub mod email;
+pub mod ids;
+pub mod password;
+pub mod roles;
+pub mod tokens;
+pub mod validation;
+
+pub use email::Email;
+pub use ids::AccountId;
+pub use roles::Role;

@@ -1,0 +1,33 @@
+//! Shimin Portal — the citizen portal server.
+//!
+//! The portal is the system of record for citizens and their settings. Its components:
+//!
+//! - [`config`]: settings from defaults in code → a TOML file → `PORTAL_*` environment variables.
+//! - [`cli`]: the `portal` command line (`serve`, `admin create`).
+//! - [`clock`]: the clock seam, so every rule about time can be tested with a fixed clock.
+//! - [`domain`]: pure rules — email addresses, passwords, tokens, roles, registration input.
+//! - [`store`]: the store traits the domain reaches the database through, and their SQLite
+//!   implementation (one writer connection, a pool of readers, all on the blocking pool).
+//! - [`mail`]: composing mail (Japanese first, text and HTML parts), the durable outbox worker and
+//!   the transports (SMTP through lettre, or `.eml` files in `DATA/outbox/`).
+//! - [`accounts`]: the account service — registration, verification, login, reset, changes,
+//!   withdrawal and staff invitations — orchestrating the store, the clock and the mail outbox.
+//! - [`i18n`]: the message catalogue (Japanese and English).
+//! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
+//!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
+//! - [`broker`]: the embedded MQTT broker (rumqttd) for a one-box install.
+//! - [`server`]: `portal serve` — wires everything together and shuts down gracefully.
+//! - [`demo`]: the demo city that `portal serve --demo` puts into an empty data directory.
+
+pub mod accounts;
+pub mod broker;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod mail;
+pub mod server;
+pub mod store;
+pub mod web;

@@ -1,0 +1,120 @@
+//! The outbox worker: hands queued mail to the transport, retries with backoff, gives up after
+//! a day of failures (the row stays, with its last error, as a dead letter), and forgets mail
+//! bodies a week after hand-over.
+
+use std::{sync::Arc, time::Duration};
+
+use jiff::{SignedDuration, Timestamp};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::{MailError, MailTransport};
+use crate::{clock::Clock, store::MailOutbox};
+
+/// Attempts before a mail becomes a dead letter.
+pub const MAX_ATTEMPTS: u32 = 12;
+/// How long handed-over mail is kept.
+pub const KEEP_SENT: SignedDuration = SignedDuration::from_hours(24 * 7);
+/// Mail handed over per pass.
+const BATCH: usize = 50;
+/// The longest the worker sleeps without being woken.
+const IDLE_POLL: Duration = Duration::from_secs(30);
+
+/// When to try again after `attempts` failed attempts, or `None` to give up.
+/// 30 s, 1 min, 2 min, … capped at 2 h: about a day in all before giving up.
+pub fn retry_delay(attempts: u32) -> Option<SignedDuration> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let doubled = 30_i64.saturating_mul(1_i64 << attempts.min(20).saturating_sub(1));
+    Some(SignedDuration::from_secs(doubled.min(2 * 3600)))
+}
+
+/// The running worker's parts.
+pub struct MailWorker {
+    /// Where mail is queued.
+    pub outbox: Arc<dyn MailOutbox>,
+    /// Where mail goes.
+    pub transport: Arc<dyn MailTransport>,
+    /// Now.
+    pub clock: Arc<dyn Clock>,
+    /// Woken when mail is queued, so it leaves at once.
+    pub wake: Arc<Notify>,
+}
+
+impl MailWorker {
+    /// Hands over everything that is due now; returns how many were handed over.
+    pub async fn run_once(&self) -> Result<usize, crate::store::StoreError> {
+        let mut handed_over = 0;
+        loop {
+            let now = self.clock.now();
+            let due = self.outbox.due_mail(now, BATCH).await?;
+            if due.is_empty() {
+                return Ok(handed_over);
+            }
+            let batch_len = due.len();
+            for queued in due {
+                let mail_id = queued.mail.mail_id;
+                match self.transport.send(&queued.mail).await {
+                    Ok(()) => {
+                        self.outbox.mark_sent(mail_id, self.clock.now()).await?;
+                        metrics::counter!("portal_mail_sent_total", "transport" => self.transport.name()).increment(1);
+                        handed_over += 1;
+                    }
+                    Err(error) => {
+                        let attempts = queued.attempts + 1;
+                        let retry_at = match &error {
+                            MailError::Permanent(_) | MailError::Build(_) => None,
+                            MailError::Transport(_) => retry_delay(attempts)
+                                .and_then(|delay| self.clock.now().checked_add(delay).ok()),
+                        };
+                        metrics::counter!("portal_mail_failed_total", "transport" => self.transport.name()).increment(1);
+                        if retry_at.is_none() {
+                            tracing::error!(%mail_id, attempts, %error, "mail given up (dead letter)");
+                        } else {
+                            tracing::warn!(%mail_id, attempts, %error, "mail failed; will retry");
+                        }
+                        self.outbox
+                            .mark_failed(mail_id, &error.to_string(), retry_at)
+                            .await?;
+                    }
+                }
+            }
+            if batch_len < BATCH {
+                return Ok(handed_over);
+            }
+        }
+    }
+
+    /// Runs until `stop` is cancelled.
+    pub async fn run(self, stop: CancellationToken) {
+        let mut last_purge = Timestamp::UNIX_EPOCH;
+        loop {
+            if let Err(error) = self.run_once().await {
+                tracing::error!(%error, "mail outbox pass failed");
+            }
+            let now = self.clock.now();
+            if now.duration_since(last_purge) > SignedDuration::from_hours(1) {
+                if let Ok(before) = now.checked_sub(KEEP_SENT) {
+                    match self.outbox.purge_sent(before).await {
+                        Ok(count) if count > 0 => tracing::info!(count, "purged old sent mail"),
+                        Ok(_) => {}
+                        Err(error) => tracing::error!(%error, "purging sent mail failed"),
+                    }
+                }
+                last_purge = now;
+            }
+            let sleep = match self.outbox.next_due().await {
+                Ok(Some(due)) => Duration::try_from(due.duration_since(self.clock.now()))
+                    .unwrap_or(Duration::ZERO)
+                    .min(IDLE_POLL),
+                _ => IDLE_POLL,
+            };
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(sleep.max(Duration::from_millis(50))) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Converting between rows and store types.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::{
+    domain::{AccountId, Email, Role},
+    store::{Account, AccountStatus, Credentials, OutgoingMail, StoreError},
+};
+
+/// The account columns, in the order [`credentials_from_row`] reads them.
+pub const ACCOUNT_COLUMNS: &str = "a.account_id, a.email, a.family_name, a.given_name, \
+     a.status, a.lang, a.created_at, a.password_hash";
+
+/// Parses a stored timestamp.
+pub fn ts(text: &str) -> Result<Timestamp, StoreError> {
+    text.parse()
+        .map_err(|error| StoreError::Corrupt(format!("timestamp {text:?}: {error}")))
+}
+
+/// Reads an account (without roles) and its password hash from a row of [`ACCOUNT_COLUMNS`].
+pub fn credentials_from_row(row: &Row<'_>) -> Result<Credentials, StoreError> {
+    let account_id: String = row.get(0)?;
+    let email: String = row.get(1)?;
+    let status: String = row.get(4)?;
+    let created_at: String = row.get(6)?;
+    Ok(Credentials {
+        account: Account {
+            account_id: account_id
+                .parse::<AccountId>()
+                .map_err(|error| StoreError::Corrupt(format!("account id: {error}")))?,
+            email: Email::parse(&email)
+                .map_err(|error| StoreError::Corrupt(format!("email: {error}")))?,
+            family_name: row.get(2)?,
+            given_name: row.get(3)?,
+            status: match status.as_str() {
+                "active" => AccountStatus::Active,
+                "pending" => AccountStatus::Pending,
+                other => return Err(StoreError::Corrupt(format!("status {other:?}"))),
+            },
+            lang: row.get(5)?,
+            roles: Vec::new(),
+            created_at: ts(&created_at)?,
+        },
+        password_hash: row.get(7)?,
+    })
+}
+
+/// Fills in an account's roles.
+pub fn load_roles(conn: &Connection, account: &mut Account) -> Result<(), StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT role FROM account_roles WHERE account_id = ?1 ORDER BY role",
+    )?;
+    let names = statement
+        .query_map([account.account_id.to_string()], |row| row.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    account.roles = names
+        .iter()
+        .filter_map(|name| name.parse::<Role>().ok())
+        .collect();
+    account.roles.sort();
+    Ok(())
+}
+
+/// Looks up one account by a `WHERE` clause over `a` with one parameter.
+pub fn find_account(
+    conn: &Connection,
+    where_clause: &str,
+    param: &str,
+) -> Result<Option<Credentials>, StoreError> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE {where_clause}");
+    let mut statement = conn.prepare_cached(&sql)?;
+    let found = statement
+        .query_row([param], |row| Ok(credentials_from_row(row)))
+        .optional()?;
+    match found {
+        Some(credentials) => {
+            let mut credentials = credentials?;
+            load_roles(conn, &mut credentials.account)?;
+            Ok(Some(credentials))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Inserts a mail into the outbox, due now.
+pub fn insert_mail(conn: &Connection, mail: &OutgoingMail) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO mail_outbox (mail_id, to_addr, subject, text_body, html_body, created_at, \
+         next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![
+        mail.mail_id.to_string(),
+        mail.to,
+        mail.subject,
+        mail.text,
+        mail.html,
+        mail.created_at.to_string(),
+    ])?;
+    Ok(())
+}
