@@ -1,1 +1,77 @@
-//! todo
+//! The `portal` command line.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+/// Shimin Portal — the citizen portal server.
+#[derive(Debug, Parser)]
+#[command(name = "portal", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal: web pages, JSON API, mail outbox, and (unless --mqtt-url) the MQTT broker.
+    Serve(ServeArgs),
+    /// Administration from the command line.
+    Admin {
+        /// The admin action.
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+}
+
+/// Settings of `portal serve` that can be given as flags (they override file and env).
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// A TOML settings file (see config/portal.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// HTTP listen address [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Data directory [default: ./data].
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// An external MQTT broker (mqtt://host:1883); the embedded broker then does not start.
+    #[arg(long, value_name = "URL")]
+    pub mqtt_url: Option<String>,
+    /// Listen address of the embedded MQTT broker [default: 127.0.0.1:1883].
+    #[arg(long, value_name = "ADDR")]
+    pub mqtt_listen: Option<SocketAddr>,
+    /// Fill an empty data directory with a demo city and print the demo logins.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// `portal admin …`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create the first admin (or give an existing account the admin role).
+    /// The password is read from the terminal, or from standard input with --password-stdin.
+    Create {
+        /// Settings file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./data].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// The admin's email address (the login).
+        #[arg(long)]
+        email: String,
+        /// 姓
+        #[arg(long)]
+        family_name: String,
+        /// 名
+        #[arg(long)]
+        given_name: String,
+        /// Read the password from the first line of standard input instead of the terminal.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}

@@ -1,1 +1,53 @@
-//! todo
+//! The demo city of `portal serve --demo`: into an empty data directory it puts the logins
+//! people need to try the portal — an admin, staff of each role, and a citizen — and prints
+//! them. Later services add their own demo data here (areas, schools, centers, …).
+
+use crate::{
+    accounts::Accounts,
+    domain::{Email, Role},
+    store::{AccountStore, sqlite::SqliteStore},
+};
+
+/// The demo password of every demo login.
+pub const PASSWORD: &str = "shimin-demo-2026";
+
+/// The demo citizen's login.
+pub const CITIZEN: &str = "citizen@demo.invalid";
+
+/// (email, 姓, 名, roles) of the demo staff.
+const STAFF: &[(&str, &str, &str, &[Role])] = &[
+    ("admin@demo.invalid", "管理", "太郎", &[Role::Admin]),
+    ("school@demo.invalid", "学校", "花子", &[Role::School]),
+    ("city@demo.invalid", "広報", "一郎", &[Role::Announcements]),
+    ("bousai@demo.invalid", "防災", "次郎", &[Role::Disaster]),
+    ("gomi@demo.invalid", "環境", "三郎", &[Role::Waste]),
+    ("hoken@demo.invalid", "保健", "桜", &[Role::Health]),
+    ("center@demo.invalid", "支援", "和子", &[Role::Center]),
+    ("library@demo.invalid", "図書", "文子", &[Role::Librarian]),
+];
+
+/// Seeds the demo city if the database has no accounts yet, and prints the logins.
+pub async fn seed_if_empty(accounts: &Accounts, store: &SqliteStore) -> anyhow::Result<()> {
+    let counts = store.count_accounts().await?;
+    let any = counts.iter().any(|(_, count)| *count > 0);
+    if !any {
+        for (email, family, given, roles) in STAFF {
+            let account_id = accounts.create_admin(email, family, given, PASSWORD).await?;
+            store.set_roles(account_id, roles, None, jiff::Timestamp::now()).await?;
+        }
+        // The citizen: an active account, as if registered and verified.
+        let citizen = accounts.create_admin(CITIZEN, "山田", "花子", PASSWORD).await?;
+        store.set_roles(citizen, &[], None, jiff::Timestamp::now()).await?;
+        tracing::info!("demo city created");
+    } else if store.find_by_email(&Email::parse(CITIZEN)?).await?.is_none() {
+        println!("The data directory already has accounts; --demo added nothing.");
+        return Ok(());
+    }
+    println!("Demo logins (password for all: {PASSWORD}):");
+    println!("  citizen      {CITIZEN}");
+    for (email, _, _, roles) in STAFF {
+        let names: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
+        println!("  {:<12} {email}", names.join(","));
+    }
+    Ok(())
+}

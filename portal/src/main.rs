@@ -1,1 +1,60 @@
-fn main() {}
+//! The `portal` binary: parses the command line, sets up logging, and runs the command.
+
+use std::io::BufRead;
+
+use clap::Parser;
+use portal::{
+    cli::{AdminCommand, Cli, Command},
+    config::LogFormat,
+    server,
+};
+use tracing_subscriber::EnvFilter;
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            let format = server::settings_from(&args).map(|s| s.log_format).unwrap_or(LogFormat::Text);
+            init_logging(format);
+            server::serve(args).await
+        }
+        Command::Admin { action: AdminCommand::Create { config, data_dir, email, family_name, given_name, password_stdin } } => {
+            init_logging(LogFormat::Text);
+            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                let first = rpassword::prompt_password("パスワード / Password: ")?;
+                let again = rpassword::prompt_password("もう一度 / Again: ")?;
+                anyhow::ensure!(first == again, "the passwords differ");
+                first
+            };
+            let parts = server::build(&settings, std::sync::Arc::new(portal::clock::SystemClock), metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder().handle())?;
+            match parts.state.accounts.create_admin(&email, &family_name, &given_name, &password).await {
+                Ok(account_id) => {
+                    println!("admin {email} ready (account {account_id}); log in at {}/login", settings.base_url());
+                    Ok(())
+                }
+                Err(portal::accounts::AccountError::Invalid(errors)) => {
+                    for (field, key) in errors.0 {
+                        eprintln!("{field}: {}", portal::i18n::t(portal::i18n::Lang::Ja, key));
+                    }
+                    anyhow::bail!("admin not created")
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+    }
+}

@@ -11,8 +11,9 @@
 //!   `fantoccini`.
 //!
 //! Every helper cleans up after itself on `Drop` (it kills the process group it
-//! started and removes its temporary directory). When a test panics, [`Portal`]
-//! prints the portal's captured output, so a failure explains itself.
+//! started and removes its temporary directory). A failing test shows the
+//! portal's captured output: [`Portal`] prints it when dropped during a panic,
+//! and [`Portal::explain`] when a test's body returns an error.
 //!
 //! The system parts (`python3 -m aiosmtpd`, `/usr/bin/chromium`,
 //! `/usr/bin/chromedriver`) are installed by `scripts/test`; a missing one makes
@@ -66,8 +67,16 @@ static BUILD_LOCK: Mutex<()> = Mutex::new(());
 ///
 /// If it does not exist yet, runs `cargo build -p portal --bin portal` first
 /// (`scripts/test` builds every binary before it runs the tests, so this is only
-/// a convenience for a bare `cargo test`).
+/// a convenience for a bare `cargo test`). `SHIMIN_PORTAL_BIN=/path/to/portal`
+/// runs the tests against another binary (e.g. a release build) instead.
 pub fn portal_bin() -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("SHIMIN_PORTAL_BIN").filter(|b| !b.is_empty()) {
+        let bin = PathBuf::from(bin);
+        if !bin.is_file() {
+            bail!("SHIMIN_PORTAL_BIN={} is not a file", bin.display());
+        }
+        return Ok(bin);
+    }
     let bin = target_dir().join("debug").join("portal");
     if bin.is_file() {
         return Ok(bin);
@@ -505,11 +514,17 @@ impl PortalBuilder {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
+        let command_line = std::iter::once(command.get_program())
+            .chain(command.get_args())
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ");
         let child = command
             .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
+            .with_context(|| format!("starting {command_line}"))?;
         let mut portal = Portal {
             child,
+            command_line,
             base_url: format!("http://127.0.0.1:{port}"),
             port,
             mqtt_port,
@@ -528,6 +543,7 @@ impl PortalBuilder {
 /// panicking, its output is printed first.
 pub struct Portal {
     child: Child,
+    command_line: String,
     base_url: String,
     port: u16,
     mqtt_port: u16,
@@ -618,10 +634,27 @@ impl Portal {
     /// The tail of stdout and stderr, labelled, for error messages.
     pub fn output(&self) -> String {
         format!(
-            "--- portal stdout (tail) ---\n{}\n--- portal stderr (tail) ---\n{}\n---",
+            "--- command ---\n{}\n--- portal stdout (tail) ---\n{}\n\
+             --- portal stderr (tail) ---\n{}\n---",
+            self.command_line,
             log_tail(&self.stdout, 100),
             log_tail(&self.stderr, 200)
         )
+    }
+}
+
+impl Portal {
+    /// Passes `result` through; on an error, first prints the portal's output
+    /// (see [`Portal::output`]) to stderr, so the failing test shows it.
+    pub fn explain<T>(&self, result: Result<T>) -> Result<T> {
+        if result.is_err() {
+            eprintln!(
+                "portal at {} (test failed):\n{}",
+                self.base_url,
+                self.output()
+            );
+        }
+        result
     }
 }
 
@@ -1013,7 +1046,12 @@ mod tests {
         assert_eq!(mail.to, vec!["taro@example.invalid".to_owned()]);
         assert_eq!(mail.rcpt_to, vec!["taro@example.invalid".to_owned()]);
         assert_eq!(mail.from, "noreply@city.invalid");
-        assert!(mail.text.starts_with("次のリンク:"), "{:?} {:?}", mail.text, mail.html);
+        assert!(
+            mail.text.starts_with("次のリンク:"),
+            "{:?} {:?}",
+            mail.text,
+            mail.html
+        );
         assert_eq!(
             mail.link_containing("/verify?token=")?,
             "http://127.0.0.1:1/verify?token=0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -1085,16 +1123,14 @@ mod tests {
             .wait_for_text("山田 同意", Duration::from_secs(10))
             .await?;
         // A phone's viewport: 390 CSS pixels wide.
-        let width = browser
-            .execute("return window.innerWidth", vec![])
-            .await?;
+        let width = browser.execute("return window.innerWidth", vec![]).await?;
         assert_eq!(width, 390);
         let dir = tempfile::tempdir()?;
         let png = dir.path().join("shot/page.png");
         browser.screenshot(&png).await?;
         let bytes = fs::read(&png)?;
         assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
-        drop(browser);
+        browser.close().await?;
         Ok(())
     }
 }

@@ -46,6 +46,10 @@ async fn post_json(
 async fn registration_over_the_json_api_with_real_smtp() -> Result<()> {
     let smtp = SmtpServer::start().await?;
     let portal = Portal::builder().smtp(&smtp).start().await?;
+    portal.explain(register_verify_and_log_in_over_json(&portal, &smtp).await)
+}
+
+async fn register_verify_and_log_in_over_json(portal: &Portal, smtp: &SmtpServer) -> Result<()> {
     let http = http()?;
 
     let email = "yamada.taro@example.invalid";
@@ -200,7 +204,14 @@ async fn browser_registers_verifies_logs_in_and_out() -> Result<()> {
     let browser = Browser::start().await?;
     let smtp = SmtpServer::start().await?;
     let portal = Portal::builder().smtp(&smtp).start().await?;
+    portal.explain(register_verify_log_in_and_out_in_browser(browser, &portal, &smtp).await)
+}
 
+async fn register_verify_log_in_and_out_in_browser(
+    browser: Browser,
+    portal: &Portal,
+    smtp: &SmtpServer,
+) -> Result<()> {
     let email = "suzuki.hanako@example.invalid";
     let password = "hinode-Minato-2026-kaede";
     let family_name = "鈴木";

@@ -91,6 +91,11 @@ impl Accounts {
         }
     }
 
+    /// The account store (for counts in `/metrics`).
+    pub fn store(&self) -> &dyn AccountStore {
+        self.store.as_ref()
+    }
+
     /// The city's name.
     pub fn city(&self) -> &str {
         &self.city

@@ -1,0 +1,63 @@
+//! The HTTP application: HTML pages (cookie sessions, CSRF tokens), the JSON API under
+//! `/api/v1` (bearer tokens), and the operator endpoints `/healthz` and `/metrics`.
+//!
+//! [`app`] builds the whole router from an [`AppState`], so tests drive it with `oneshot`
+//! exactly as the server does. Errors are rendered once, in [`error`]'s middleware, in the
+//! user's language and as HTML or JSON depending on where they happened.
+
+pub mod api;
+mod assets;
+pub mod ctx;
+pub mod error;
+mod ops;
+pub mod pages;
+pub mod ratelimit;
+mod security;
+
+use std::sync::Arc;
+
+use axum::{Router, extract::DefaultBodyLimit, middleware};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
+
+use crate::{accounts::Accounts, store::sqlite::Db};
+
+/// Largest request body accepted (forms and JSON). Uploads get their own limit later.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The account service.
+    pub accounts: Accounts,
+    /// The database, for the health check.
+    pub db: Db,
+    /// Key for CSRF tokens (from `DATA/secret.key`).
+    pub csrf_key: Arc<[u8; 32]>,
+    /// Whether cookies carry `Secure`.
+    pub secure_cookies: bool,
+    /// Whether to take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// Rate limits of login, registration and reset.
+    pub limits: Arc<ratelimit::Limits>,
+    /// The Prometheus registry, rendered by `/metrics`.
+    pub metrics: PrometheusHandle,
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(ops::routes())
+        .merge(assets::routes())
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), ctx::load_context))
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(middleware::from_fn(security::headers))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(ops::record_metrics))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}

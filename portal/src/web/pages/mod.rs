@@ -1,0 +1,154 @@
+//! The HTML pages: server-rendered with askama, mobile-first, Japanese by default with an
+//! English switch. Each form carries the CSRF token and shows its errors beside the fields.
+
+mod account;
+mod admin;
+mod auth;
+mod home;
+mod legal;
+mod register;
+
+use axum::{
+    Router,
+    response::{Html, IntoResponse, Response},
+    routing::{get, post},
+};
+
+use super::{AppState, ctx::Ctx, error::AppError};
+use crate::{
+    domain::{Role, validation::FieldErrors},
+    i18n::{Lang, t},
+};
+
+/// The routes of all pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::top))
+        .route("/lang/{code}", get(home::switch_lang))
+        .route("/register", get(register::form).post(register::submit))
+        .route("/verify", get(register::verify))
+        .route("/verify/resend", get(register::resend_form).post(register::resend))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/password/forgot", get(auth::forgot_form).post(auth::forgot))
+        .route("/password/reset", get(auth::reset_form).post(auth::reset))
+        .route("/account", get(account::overview).post(account::change_name))
+        .route("/account/email", get(account::email_form).post(account::email))
+        .route("/account/email/confirm", get(account::email_confirm))
+        .route("/account/password", get(account::password_form).post(account::password))
+        .route("/account/withdraw", get(account::withdraw_form).post(account::withdraw))
+        .route("/admin/staff", get(admin::staff).post(admin::invite))
+        .route("/admin/staff/{account_id}/roles", post(admin::set_roles))
+        .route("/staff/welcome", get(admin::welcome_form).post(admin::welcome))
+        .route("/terms", get(legal::terms))
+        .route("/privacy", get(legal::privacy))
+}
+
+/// What the layout of every page needs.
+pub struct Base {
+    /// Language of the page.
+    pub lang: Lang,
+    /// The city's name.
+    pub city: String,
+    /// The page title (without the site name).
+    pub title: String,
+    /// "山田 花子" when signed in.
+    pub user_name: Option<String>,
+    /// Whether to show the staff administration link.
+    pub is_admin: bool,
+    /// CSRF token for forms.
+    pub csrf: String,
+    /// This page's path and query, for the language switch.
+    pub path: String,
+}
+
+impl Base {
+    /// The layout for a request.
+    pub fn new(ctx: &Ctx, city: &str, title_key: &str) -> Self {
+        Self {
+            lang: ctx.lang,
+            city: city.to_owned(),
+            title: t(ctx.lang, title_key).to_owned(),
+            user_name: ctx
+                .user
+                .as_ref()
+                .map(|user| format!("{} {}", user.family_name, user.given_name)),
+            is_admin: ctx.user.as_ref().is_some_and(|user| user.has_role(Role::Admin)),
+            csrf: ctx.csrf.clone(),
+            path: ctx.path.clone(),
+        }
+    }
+
+    /// The layout without a request context (error pages).
+    pub fn bare(lang: Lang, city: &str, title: &str) -> Self {
+        Self {
+            lang,
+            city: city.to_owned(),
+            title: title.to_owned(),
+            user_name: None,
+            is_admin: false,
+            csrf: String::new(),
+            path: "/".to_owned(),
+        }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        t(self.lang, key)
+    }
+
+    /// The message of a field's error, or "" when it has none.
+    pub fn err(&self, errors: &FieldErrors, field: &str) -> &'static str {
+        errors.get(field).map(|key| t(self.lang, key)).unwrap_or("")
+    }
+
+    /// The language switch's target language.
+    pub fn other_lang(&self) -> Lang {
+        self.lang.other()
+    }
+
+    /// The language switch link, coming back to this page.
+    pub fn switch_href(&self) -> String {
+        let back: String = url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect();
+        format!("/lang/{}?next={back}", self.lang.other().code())
+    }
+}
+
+/// Renders a template into a response with the given status.
+pub fn render(template: &impl askama::Template, status: axum::http::StatusCode) -> Result<Response, AppError> {
+    Ok((status, Html(template.render()?)).into_response())
+}
+
+/// Renders a template as `200 OK`.
+pub fn ok(template: &impl askama::Template) -> Result<Response, AppError> {
+    render(template, axum::http::StatusCode::OK)
+}
+
+/// A form re-shown with errors answers 422 (the errors are in the page).
+pub fn invalid(template: &impl askama::Template) -> Result<Response, AppError> {
+    render(template, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// Only local paths are followed after login or a language switch (no open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}
