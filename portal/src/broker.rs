@@ -10,7 +10,9 @@ use std::net::{SocketAddr, TcpListener};
 #[derive(Debug, thiserror::Error)]
 pub enum BrokerError {
     /// The listen address is taken or not ours.
-    #[error("cannot listen for MQTT on {addr}: {source} (is another broker running? use --mqtt-listen or --mqtt-url)")]
+    #[error(
+        "cannot listen for MQTT on {addr}: {source} (is another broker running? use --mqtt-listen or --mqtt-url)"
+    )]
     Listen {
         /// The address.
         addr: SocketAddr,
@@ -52,7 +54,12 @@ next_connection_delay_ms = 1
 /// Starts the broker on its own thread and returns once it is listening.
 pub fn start(listen: SocketAddr) -> Result<(), BrokerError> {
     // Probe the address first: rumqttd reports a bind failure only in its own log.
-    drop(TcpListener::bind(listen).map_err(|source| BrokerError::Listen { addr: listen, source })?);
+    drop(
+        TcpListener::bind(listen).map_err(|source| BrokerError::Listen {
+            addr: listen,
+            source,
+        })?,
+    );
     let config = config(listen)?;
     std::thread::Builder::new()
         .name("mqtt-broker".into())
@@ -72,7 +79,9 @@ pub fn start(listen: SocketAddr) -> Result<(), BrokerError> {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    Err(BrokerError::Config(format!("broker did not start listening on {listen}")))
+    Err(BrokerError::Config(format!(
+        "broker did not start listening on {listen}"
+    )))
 }
 
 #[cfg(test)]
@@ -90,6 +99,9 @@ mod tests {
     fn a_taken_port_is_reported_clearly() {
         let taken = TcpListener::bind("127.0.0.1:0").unwrap();
         let error = start(taken.local_addr().unwrap()).unwrap_err();
-        assert!(error.to_string().contains("cannot listen for MQTT"), "{error}");
+        assert!(
+            error.to_string().contains("cannot listen for MQTT"),
+            "{error}"
+        );
     }
 }

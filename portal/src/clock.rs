@@ -36,14 +36,20 @@ impl FixedClock {
 
     /// Moves the clock forward (or back, with a negative duration).
     pub fn advance(&self, by: SignedDuration) {
-        let mut now = self.now.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut now = self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *now = now.checked_add(by).unwrap_or(*now);
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> Timestamp {
-        *self.now.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .now
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -57,6 +63,9 @@ mod tests {
         let clock = FixedClock::new(start);
         assert_eq!(clock.now(), start);
         clock.advance(SignedDuration::from_hours(2));
-        assert_eq!(clock.now(), "2026-11-25T11:00:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(
+            clock.now(),
+            "2026-11-25T11:00:00Z".parse::<Timestamp>().unwrap()
+        );
     }
 }

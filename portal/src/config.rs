@@ -173,7 +173,10 @@ impl fmt::Debug for MailSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The SMTP URL may carry a password.
         f.debug_struct("MailSettings")
-            .field("smtp_url", &self.smtp_url.as_ref().map(|url| redact_url(url)))
+            .field(
+                "smtp_url",
+                &self.smtp_url.as_ref().map(|url| redact_url(url)),
+            )
             .field("from", &self.from)
             .finish()
     }
@@ -240,7 +243,10 @@ mod tests {
             jail.set_env("PORTAL_LINE_API_BASE", "http://127.0.0.1:9000");
             jail.set_env("PORTAL_LISTEN", "127.0.0.1:9999");
             let settings = Settings::load(None).unwrap();
-            assert_eq!(settings.mail.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+            assert_eq!(
+                settings.mail.smtp_url.as_deref(),
+                Some("smtp://127.0.0.1:2525")
+            );
             assert_eq!(settings.line.api_base, "http://127.0.0.1:9000");
             assert_eq!(settings.listen.port(), 9999);
             Ok(())
@@ -263,6 +269,9 @@ mod tests {
         settings.mail.smtp_url = Some("smtps://user:hunter2@mail.example:465".to_owned());
         settings.line.channel_token = Some("tok-secret".to_owned());
         let shown = format!("{settings:?}");
-        assert!(!shown.contains("hunter2") && !shown.contains("tok-secret"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("tok-secret"),
+            "{shown}"
+        );
     }
 }

@@ -32,14 +32,26 @@ pub async fn seed_if_empty(accounts: &Accounts, store: &SqliteStore) -> anyhow::
     let any = counts.iter().any(|(_, count)| *count > 0);
     if !any {
         for (email, family, given, roles) in STAFF {
-            let account_id = accounts.create_admin(email, family, given, PASSWORD).await?;
-            store.set_roles(account_id, roles, None, jiff::Timestamp::now()).await?;
+            let account_id = accounts
+                .create_admin(email, family, given, PASSWORD)
+                .await?;
+            store
+                .set_roles(account_id, roles, None, jiff::Timestamp::now())
+                .await?;
         }
         // The citizen: an active account, as if registered and verified.
-        let citizen = accounts.create_admin(CITIZEN, "山田", "花子", PASSWORD).await?;
-        store.set_roles(citizen, &[], None, jiff::Timestamp::now()).await?;
+        let citizen = accounts
+            .create_admin(CITIZEN, "山田", "花子", PASSWORD)
+            .await?;
+        store
+            .set_roles(citizen, &[], None, jiff::Timestamp::now())
+            .await?;
         tracing::info!("demo city created");
-    } else if store.find_by_email(&Email::parse(CITIZEN)?).await?.is_none() {
+    } else if store
+        .find_by_email(&Email::parse(CITIZEN)?)
+        .await?
+        .is_none()
+    {
         println!("The data directory already has accounts; --demo added nothing.");
         return Ok(());
     }

@@ -123,7 +123,10 @@ mod tests {
         let mut only_en: Vec<_> = en.keys().filter(|k| !ja.contains_key(*k)).collect();
         only_ja.sort();
         only_en.sort();
-        assert!(only_ja.is_empty() && only_en.is_empty(), "ja only: {only_ja:?}, en only: {only_en:?}");
+        assert!(
+            only_ja.is_empty() && only_en.is_empty(),
+            "ja only: {only_ja:?}, en only: {only_en:?}"
+        );
     }
 
     /// Every `t("…")`/`tf(…, "…"` in the templates and every `"error.…"`-style key literal in the
@@ -147,10 +150,14 @@ mod tests {
                 let after = &rest[start + 1..];
                 let Some(end) = after.find('"') else { break };
                 let candidate = &after[..end];
-                let prefixes = ["error.", "page.", "nav.", "form.", "mail.", "role.", "msg.", "btn.", "svc."];
+                let prefixes = [
+                    "error.", "page.", "nav.", "form.", "mail.", "role.", "msg.", "btn.", "svc.",
+                ];
                 if prefixes.iter().any(|p| candidate.starts_with(p))
                     && !candidate.ends_with('.')
-                    && candidate.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+                    && candidate
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
                 {
                     keys.push(candidate.to_owned());
                 }
@@ -168,7 +175,10 @@ mod tests {
         }
         missing.sort();
         missing.dedup();
-        assert!(missing.is_empty(), "keys missing from locales/ja.toml: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "keys missing from locales/ja.toml: {missing:?}"
+        );
     }
 
     fn collect(dir: &std::path::Path, out: &mut Vec<String>) {
@@ -176,7 +186,10 @@ mod tests {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 collect(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs" || e == "html" || e == "txt") {
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "rs" || e == "html" || e == "txt")
+            {
                 out.push(std::fs::read_to_string(&path).unwrap());
             }
         }
@@ -184,7 +197,10 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,ja;q=0.8"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,ja;q=0.8"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("fr,ja;q=0.5,en;q=0.4"), Lang::Ja);
         assert_eq!(Lang::from_accept_language("de"), Lang::Ja);
         assert_eq!(Lang::from_accept_language(""), Lang::Ja);

@@ -12,7 +12,9 @@ use tracing_subscriber::EnvFilter;
 
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
@@ -24,11 +26,23 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => {
-            let format = server::settings_from(&args).map(|s| s.log_format).unwrap_or(LogFormat::Text);
+            let format = server::settings_from(&args)
+                .map(|s| s.log_format)
+                .unwrap_or(LogFormat::Text);
             init_logging(format);
             server::serve(args).await
         }
-        Command::Admin { action: AdminCommand::Create { config, data_dir, email, family_name, given_name, password_stdin } } => {
+        Command::Admin {
+            action:
+                AdminCommand::Create {
+                    config,
+                    data_dir,
+                    email,
+                    family_name,
+                    given_name,
+                    password_stdin,
+                },
+        } => {
             init_logging(LogFormat::Text);
             let settings = server::data_dir_of(config.as_deref(), data_dir)?;
             let password = if password_stdin {
@@ -41,10 +55,24 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::ensure!(first == again, "the passwords differ");
                 first
             };
-            let parts = server::build(&settings, std::sync::Arc::new(portal::clock::SystemClock), metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder().handle())?;
-            match parts.state.accounts.create_admin(&email, &family_name, &given_name, &password).await {
+            let parts = server::build(
+                &settings,
+                std::sync::Arc::new(portal::clock::SystemClock),
+                metrics_exporter_prometheus::PrometheusBuilder::new()
+                    .build_recorder()
+                    .handle(),
+            )?;
+            match parts
+                .state
+                .accounts
+                .create_admin(&email, &family_name, &given_name, &password)
+                .await
+            {
                 Ok(account_id) => {
-                    println!("admin {email} ready (account {account_id}); log in at {}/login", settings.base_url());
+                    println!(
+                        "admin {email} ready (account {account_id}); log in at {}/login",
+                        settings.base_url()
+                    );
                     Ok(())
                 }
                 Err(portal::accounts::AccountError::Invalid(errors)) => {

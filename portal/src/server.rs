@@ -29,7 +29,8 @@ use crate::{
 
 /// Applies the command-line flags over the loaded settings.
 pub fn settings_from(args: &ServeArgs) -> anyhow::Result<Settings> {
-    let mut settings = Settings::load(args.config.as_deref()).map_err(|error| anyhow::anyhow!("settings: {error}"))?;
+    let mut settings = Settings::load(args.config.as_deref())
+        .map_err(|error| anyhow::anyhow!("settings: {error}"))?;
     if let Some(listen) = args.listen {
         settings.listen = listen;
     }
@@ -50,9 +51,12 @@ pub fn settings_from(args: &ServeArgs) -> anyhow::Result<Settings> {
 pub fn secret_key(data_dir: &Path) -> anyhow::Result<[u8; 32]> {
     let path = data_dir.join("secret.key");
     match std::fs::read(&path) {
-        Ok(bytes) => bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("{} is not 32 bytes; delete it to make a new one", path.display())),
+        Ok(bytes) => bytes.try_into().map_err(|_| {
+            anyhow::anyhow!(
+                "{} is not 32 bytes; delete it to make a new one",
+                path.display()
+            )
+        }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let mut key = [0u8; 32];
             rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
@@ -60,7 +64,9 @@ pub fn secret_key(data_dir: &Path) -> anyhow::Result<[u8; 32]> {
             options.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
+            let mut file = options
+                .open(&path)
+                .with_context(|| format!("creating {}", path.display()))?;
             file.write_all(&key)?;
             file.sync_all()?;
             Ok(key)
@@ -80,7 +86,11 @@ pub struct Parts {
 }
 
 /// Opens the data directory and builds the application's parts.
-pub fn build(settings: &Settings, clock: Arc<dyn Clock>, metrics: PrometheusHandle) -> anyhow::Result<Parts> {
+pub fn build(
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+    metrics: PrometheusHandle,
+) -> anyhow::Result<Parts> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating data directory {}", settings.data_dir.display()))?;
     let store = SqliteStore::open(&settings.data_dir.join("portal.db"))
@@ -97,7 +107,10 @@ pub fn build(settings: &Settings, clock: Arc<dyn Clock>, metrics: PrometheusHand
     );
     let transport: Arc<dyn MailTransport> = match &settings.mail.smtp_url {
         Some(url) => Arc::new(SmtpTransport::new(url, settings.mail.from.clone())?),
-        None => Arc::new(FileTransport::new(settings.data_dir.join("outbox"), settings.mail.from.clone())?),
+        None => Arc::new(FileTransport::new(
+            settings.data_dir.join("outbox"),
+            settings.mail.from.clone(),
+        )?),
     };
     let state = AppState {
         accounts,
@@ -108,17 +121,29 @@ pub fn build(settings: &Settings, clock: Arc<dyn Clock>, metrics: PrometheusHand
         limits: Arc::new(Limits::default()),
         metrics,
     };
-    let worker = MailWorker { outbox: Arc::new(store.clone()), transport, clock, wake };
-    Ok(Parts { state, worker, store })
+    let worker = MailWorker {
+        outbox: Arc::new(store.clone()),
+        transport,
+        clock,
+        wake,
+    };
+    Ok(Parts {
+        state,
+        worker,
+        store,
+    })
 }
 
 /// Installs the process-wide Prometheus recorder (once).
 pub fn install_metrics() -> anyhow::Result<PrometheusHandle> {
     let recorder = PrometheusBuilder::new()
-        .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5])?
+        .set_buckets(&[
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+        ])?
         .build_recorder();
     let handle = recorder.handle();
-    metrics::set_global_recorder(recorder).map_err(|error| anyhow::anyhow!("metrics recorder: {error}"))?;
+    metrics::set_global_recorder(recorder)
+        .map_err(|error| anyhow::anyhow!("metrics recorder: {error}"))?;
     Ok(handle)
 }
 
@@ -132,17 +157,28 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         demo::seed_if_empty(&parts.state.accounts, &parts.store).await?;
     }
     match &settings.mqtt.url {
-        Some(url) => tracing::info!(url = %crate::config::redact_url(url), "using external MQTT broker"),
+        Some(url) => {
+            tracing::info!(url = %crate::config::redact_url(url), "using external MQTT broker")
+        }
         None => broker::start(settings.mqtt.listen)?,
     }
     match &settings.mail.smtp_url {
-        Some(url) => tracing::info!(url = %crate::config::redact_url(url), "mail goes through SMTP"),
-        None => tracing::info!(dir = %settings.data_dir.join("outbox").display(), "mail is written as .eml files"),
+        Some(url) => {
+            tracing::info!(url = %crate::config::redact_url(url), "mail goes through SMTP")
+        }
+        None => {
+            tracing::info!(dir = %settings.data_dir.join("outbox").display(), "mail is written as .eml files")
+        }
     }
 
     let stop = CancellationToken::new();
     let worker = tokio::spawn(parts.worker.run(stop.clone()));
-    let housekeeping = tokio::spawn(housekeeping(parts.state.clone(), Arc::new(parts.store.clone()), clock, stop.clone()));
+    let housekeeping = tokio::spawn(housekeeping(
+        parts.state.clone(),
+        Arc::new(parts.store.clone()),
+        clock,
+        stop.clone(),
+    ));
 
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -164,7 +200,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Hourly: drop expired sessions and tokens, and forget idle rate-limit keys.
-async fn housekeeping(state: AppState, sessions: Arc<dyn SessionStore>, clock: Arc<dyn Clock>, stop: CancellationToken) {
+async fn housekeeping(
+    state: AppState,
+    sessions: Arc<dyn SessionStore>,
+    clock: Arc<dyn Clock>,
+    stop: CancellationToken,
+) {
     loop {
         match sessions.purge_expired(clock.now()).await {
             Ok(count) if count > 0 => tracing::info!(count, "purged expired sessions and links"),
@@ -205,7 +246,8 @@ async fn shutdown_signal(stop: CancellationToken) {
 
 /// The data directory a command works on.
 pub fn data_dir_of(config: Option<&Path>, data_dir: Option<PathBuf>) -> anyhow::Result<Settings> {
-    let mut settings = Settings::load(config).map_err(|error| anyhow::anyhow!("settings: {error}"))?;
+    let mut settings =
+        Settings::load(config).map_err(|error| anyhow::anyhow!("settings: {error}"))?;
     if let Some(dir) = data_dir {
         settings.data_dir = dir;
     }

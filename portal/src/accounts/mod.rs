@@ -20,16 +20,15 @@ pub use errors::{AccountError, TokenProblem};
 use crate::{
     clock::Clock,
     domain::{
-        AccountId, Email,
-        password,
+        AccountId, Email, password,
         tokens::{self, TokenPurpose},
         validation::{self, FieldErrors, RegistrationInput},
     },
     i18n::Lang,
     mail::compose::{MailKind, compose},
     store::{
-        Account, AccountStatus, AccountStore, NewAccount, NewSession, NewStoredToken,
-        SessionInfo, SessionKind, SessionStore, TokenEffect, TokenOutcome,
+        Account, AccountStatus, AccountStore, NewAccount, NewSession, NewStoredToken, SessionInfo,
+        SessionKind, SessionStore, TokenEffect, TokenOutcome,
     },
 };
 
@@ -116,7 +115,12 @@ impl Accounts {
             .map_err(|error| AccountError::Internal(error.to_string()))
     }
 
-    fn token(&self, account_id: AccountId, purpose: TokenPurpose, new_email: Option<Email>) -> Result<(String, NewStoredToken), AccountError> {
+    fn token(
+        &self,
+        account_id: AccountId,
+        purpose: TokenPurpose,
+        new_email: Option<Email>,
+    ) -> Result<(String, NewStoredToken), AccountError> {
         let now = self.clock.now();
         let token = tokens::new_token();
         let expires_at = now
@@ -142,14 +146,20 @@ impl Accounts {
     /// 利用者登録: checks the input, creates a pending account and queues the 本登録確認 mail.
     /// For an address that is already registered it queues a different mail to that address
     /// and answers exactly the same, so the answer reveals nothing.
-    pub async fn register(&self, input: &RegistrationInput, lang: Lang) -> Result<(), AccountError> {
+    pub async fn register(
+        &self,
+        input: &RegistrationInput,
+        lang: Lang,
+    ) -> Result<(), AccountError> {
         let valid = validation::registration(input).map_err(AccountError::Invalid)?;
         let name = format!("{} {}", valid.family_name, valid.given_name);
         let password_hash = hash_password(valid.password.clone()).await?;
         let account_id = AccountId::new();
         let (secret, token) = self.token(account_id, TokenPurpose::Verify, None)?;
         let mail = self.mail(
-            &MailKind::Verify { link: self.link("/verify", &secret) },
+            &MailKind::Verify {
+                link: self.link("/verify", &secret),
+            },
             lang,
             valid.email.as_str(),
             &name,
@@ -201,7 +211,9 @@ impl Accounts {
 
     async fn send_verification(&self, account: &Account, lang: Lang) -> Result<(), AccountError> {
         let (secret, token) = self.token(account.account_id, TokenPurpose::Verify, None)?;
-        let kind = MailKind::Verify { link: self.link("/verify", &secret) };
+        let kind = MailKind::Verify {
+            link: self.link("/verify", &secret),
+        };
         let mail = self.mail(&kind, lang, account.email.as_str(), &display_name(account))?;
         self.store.issue_token(token, mail).await?;
         Ok(())
@@ -209,7 +221,11 @@ impl Accounts {
 
     /// 確認メールの再送信: sends a new verification link if the address has a pending account.
     /// Answers the same whatever the address.
-    pub async fn resend_verification(&self, raw_email: &str, lang: Lang) -> Result<(), AccountError> {
+    pub async fn resend_verification(
+        &self,
+        raw_email: &str,
+        lang: Lang,
+    ) -> Result<(), AccountError> {
         let mut errors = FieldErrors::default();
         let Some(email) = validation::email(&mut errors, "email", raw_email) else {
             return Err(AccountError::Invalid(errors));
@@ -239,7 +255,12 @@ impl Accounts {
     ) -> Result<AccountId, AccountError> {
         let outcome = self
             .store
-            .use_token(tokens::hash_token(secret.trim()), purpose, effect, self.clock.now())
+            .use_token(
+                tokens::hash_token(secret.trim()),
+                purpose,
+                effect,
+                self.clock.now(),
+            )
             .await?;
         match outcome {
             TokenOutcome::Applied(account_id) => Ok(account_id),
@@ -287,7 +308,10 @@ impl Accounts {
     }
 
     /// The account behind a session cookie or bearer token, if the session is live.
-    pub async fn authenticate(&self, secret: &str) -> Result<Option<(Account, SessionInfo)>, AccountError> {
+    pub async fn authenticate(
+        &self,
+        secret: &str,
+    ) -> Result<Option<(Account, SessionInfo)>, AccountError> {
         Ok(self
             .sessions
             .find_session(tokens::hash_token(secret), self.clock.now())
@@ -309,7 +333,9 @@ impl Accounts {
         if let Some(found) = self.store.find_by_email(&email).await? {
             let account = &found.account;
             let (secret, token) = self.token(account.account_id, TokenPurpose::Reset, None)?;
-            let kind = MailKind::PasswordReset { link: self.link("/password/reset", &secret) };
+            let kind = MailKind::PasswordReset {
+                link: self.link("/password/reset", &secret),
+            };
             let mail = self.mail(&kind, lang, account.email.as_str(), &display_name(account))?;
             self.store.issue_token(token, mail).await?;
             self.mail_queued();
@@ -319,7 +345,12 @@ impl Accounts {
 
     /// Sets a new password from a reset link. Ends every session of the account, and
     /// activates a pending one (the link proves the address).
-    pub async fn reset_password(&self, secret: &str, new: &str, confirm: &str) -> Result<(), AccountError> {
+    pub async fn reset_password(
+        &self,
+        secret: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AccountError> {
         let mut errors = FieldErrors::default();
         validation::new_password(&mut errors, "password", "password_confirm", new, confirm);
         if !errors.is_empty() {
@@ -332,14 +363,22 @@ impl Accounts {
     }
 
     /// Changes 姓 and 名.
-    pub async fn change_name(&self, account: &Account, family: &str, given: &str) -> Result<(), AccountError> {
+    pub async fn change_name(
+        &self,
+        account: &Account,
+        family: &str,
+        given: &str,
+    ) -> Result<(), AccountError> {
         let mut errors = FieldErrors::default();
         let family = validation::name(&mut errors, "family_name", family);
         let given = validation::name(&mut errors, "given_name", given);
         if !errors.is_empty() {
             return Err(AccountError::Invalid(errors));
         }
-        Ok(self.store.update_name(account.account_id, &family, &given).await?)
+        Ok(self
+            .store
+            .update_name(account.account_id, &family, &given)
+            .await?)
     }
 
     /// Sets the language of the account's mail.
@@ -347,7 +386,12 @@ impl Accounts {
         Ok(self.store.set_lang(account.account_id, lang.code()).await?)
     }
 
-    async fn check_current_password(&self, account: &Account, password: &str, field: &'static str) -> Result<(), AccountError> {
+    async fn check_current_password(
+        &self,
+        account: &Account,
+        password: &str,
+        field: &'static str,
+    ) -> Result<(), AccountError> {
         let stored = self
             .store
             .get(account.account_id)
@@ -364,7 +408,13 @@ impl Accounts {
 
     /// メールアドレスの変更: after checking the current password, mails a confirmation link to
     /// the new address and a notice to the old one. The change happens when the link is used.
-    pub async fn request_email_change(&self, account: &Account, raw_new: &str, current_password: &str, lang: Lang) -> Result<(), AccountError> {
+    pub async fn request_email_change(
+        &self,
+        account: &Account,
+        raw_new: &str,
+        current_password: &str,
+        lang: Lang,
+    ) -> Result<(), AccountError> {
         let mut errors = FieldErrors::default();
         let new_email = validation::email(&mut errors, "email", raw_new);
         if let Some(email) = &new_email
@@ -375,7 +425,8 @@ impl Accounts {
         let Some(new_email) = new_email.filter(|_| errors.is_empty()) else {
             return Err(AccountError::Invalid(errors));
         };
-        self.check_current_password(account, current_password, "current_password").await?;
+        self.check_current_password(account, current_password, "current_password")
+            .await?;
         let name = display_name(account);
         if self.store.find_by_email(&new_email).await?.is_some() {
             // Do not reveal that the address is taken; tell its owner instead.
@@ -383,13 +434,27 @@ impl Accounts {
                 login: format!("{}/login", self.base_url),
                 reset: format!("{}/password/forgot", self.base_url),
             };
-            self.store.queue_mail(self.mail(&kind, lang, new_email.as_str(), &name)?).await?;
+            self.store
+                .queue_mail(self.mail(&kind, lang, new_email.as_str(), &name)?)
+                .await?;
         } else {
-            let (secret, token) = self.token(account.account_id, TokenPurpose::EmailChange, Some(new_email.clone()))?;
-            let kind = MailKind::EmailChange { link: self.link("/account/email/confirm", &secret) };
-            self.store.issue_token(token, self.mail(&kind, lang, new_email.as_str(), &name)?).await?;
-            let notice = MailKind::EmailChangeNotice { new_email: new_email.to_string() };
-            self.store.queue_mail(self.mail(&notice, lang, account.email.as_str(), &name)?).await?;
+            let (secret, token) = self.token(
+                account.account_id,
+                TokenPurpose::EmailChange,
+                Some(new_email.clone()),
+            )?;
+            let kind = MailKind::EmailChange {
+                link: self.link("/account/email/confirm", &secret),
+            };
+            self.store
+                .issue_token(token, self.mail(&kind, lang, new_email.as_str(), &name)?)
+                .await?;
+            let notice = MailKind::EmailChangeNotice {
+                new_email: new_email.to_string(),
+            };
+            self.store
+                .queue_mail(self.mail(&notice, lang, account.email.as_str(), &name)?)
+                .await?;
         }
         self.mail_queued();
         Ok(())
@@ -404,18 +469,32 @@ impl Accounts {
 
     /// パスワードの変更: checks the current password, sets the new one, ends every other session
     /// and mails a notice.
-    pub async fn change_password(&self, account: &Account, session: Option<&SessionInfo>, current: &str, new: &str, confirm: &str, lang: Lang) -> Result<(), AccountError> {
+    pub async fn change_password(
+        &self,
+        account: &Account,
+        session: Option<&SessionInfo>,
+        current: &str,
+        new: &str,
+        confirm: &str,
+        lang: Lang,
+    ) -> Result<(), AccountError> {
         let mut errors = FieldErrors::default();
         validation::new_password(&mut errors, "password", "password_confirm", new, confirm);
         if !errors.is_empty() {
             return Err(AccountError::Invalid(errors));
         }
-        self.check_current_password(account, current, "current_password").await?;
+        self.check_current_password(account, current, "current_password")
+            .await?;
         let hash = hash_password(new.to_owned()).await?;
         self.store
             .set_password(account.account_id, &hash, session.map(|s| s.token_hash))
             .await?;
-        let mail = self.mail(&MailKind::PasswordChanged, lang, account.email.as_str(), &display_name(account))?;
+        let mail = self.mail(
+            &MailKind::PasswordChanged,
+            lang,
+            account.email.as_str(),
+            &display_name(account),
+        )?;
         self.store.queue_mail(mail).await?;
         self.mail_queued();
         Ok(())
@@ -423,10 +502,23 @@ impl Accounts {
 
     /// 退会: after checking the password, deletes the account and all its personal data, and
     /// mails a last confirmation.
-    pub async fn withdraw(&self, account: &Account, password: &str, lang: Lang) -> Result<(), AccountError> {
-        self.check_current_password(account, password, "password").await?;
-        let farewell = self.mail(&MailKind::Withdrawn, lang, account.email.as_str(), &display_name(account))?;
-        self.store.delete_account(account.account_id, Some(farewell)).await?;
+    pub async fn withdraw(
+        &self,
+        account: &Account,
+        password: &str,
+        lang: Lang,
+    ) -> Result<(), AccountError> {
+        self.check_current_password(account, password, "password")
+            .await?;
+        let farewell = self.mail(
+            &MailKind::Withdrawn,
+            lang,
+            account.email.as_str(),
+            &display_name(account),
+        )?;
+        self.store
+            .delete_account(account.account_id, Some(farewell))
+            .await?;
         self.mail_queued();
         tracing::info!(account_id = %account.account_id, "account withdrawn and deleted");
         Ok(())

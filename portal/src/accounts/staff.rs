@@ -16,12 +16,24 @@ use super::{AccountError, Accounts, display_name, hash_password};
 impl Accounts {
     /// `portal admin create`: an active admin account with the given password, or the admin
     /// role added to an existing account with that email.
-    pub async fn create_admin(&self, raw_email: &str, family: &str, given: &str, password: &str) -> Result<AccountId, AccountError> {
+    pub async fn create_admin(
+        &self,
+        raw_email: &str,
+        family: &str,
+        given: &str,
+        password: &str,
+    ) -> Result<AccountId, AccountError> {
         let mut errors = FieldErrors::default();
         let email = validation::email(&mut errors, "email", raw_email);
         let family = validation::name(&mut errors, "family_name", family);
         let given = validation::name(&mut errors, "given_name", given);
-        validation::new_password(&mut errors, "password", "password_confirm", password, password);
+        validation::new_password(
+            &mut errors,
+            "password",
+            "password_confirm",
+            password,
+            password,
+        );
         let Some(email) = email.filter(|_| errors.is_empty()) else {
             return Err(AccountError::Invalid(errors));
         };
@@ -31,7 +43,9 @@ impl Accounts {
             if !roles.contains(&Role::Admin) {
                 roles.push(Role::Admin);
             }
-            self.store.set_roles(existing.account.account_id, &roles, None, now).await?;
+            self.store
+                .set_roles(existing.account.account_id, &roles, None, now)
+                .await?;
             return Ok(existing.account.account_id);
         }
         let account_id = AccountId::new();
@@ -59,7 +73,15 @@ impl Accounts {
 
     /// An admin invites a staff member: a new account with `roles` and a mail with a link to
     /// set a password; for an existing account, the roles are added and no mail is sent.
-    pub async fn invite_staff(&self, by: &Account, raw_email: &str, family: &str, given: &str, roles: &[Role], lang: Lang) -> Result<(), AccountError> {
+    pub async fn invite_staff(
+        &self,
+        by: &Account,
+        raw_email: &str,
+        family: &str,
+        given: &str,
+        roles: &[Role],
+        lang: Lang,
+    ) -> Result<(), AccountError> {
         if !by.has_role(Role::Admin) {
             return Err(AccountError::Forbidden("only admins invite staff"));
         }
@@ -76,14 +98,28 @@ impl Accounts {
         let now = self.clock.now();
         if let Some(existing) = self.store.find_by_email(&email).await? {
             let mut merged = existing.account.roles.clone();
-            merged.extend(roles.iter().copied().filter(|role| !existing.account.roles.contains(role)));
-            self.store.set_roles(existing.account.account_id, &merged, Some(by.account_id), now).await?;
+            merged.extend(
+                roles
+                    .iter()
+                    .copied()
+                    .filter(|role| !existing.account.roles.contains(role)),
+            );
+            self.store
+                .set_roles(
+                    existing.account.account_id,
+                    &merged,
+                    Some(by.account_id),
+                    now,
+                )
+                .await?;
             return Ok(());
         }
         let account_id = AccountId::new();
         let (secret, token) = self.token(account_id, TokenPurpose::Invite, None)?;
         let name = format!("{family} {given}");
-        let kind = MailKind::StaffInvite { link: self.link("/staff/welcome", &secret) };
+        let kind = MailKind::StaffInvite {
+            link: self.link("/staff/welcome", &secret),
+        };
         let mail = self.mail(&kind, lang, email.as_str(), &name)?;
         self.store
             .create_account(
@@ -109,7 +145,12 @@ impl Accounts {
     }
 
     /// An invited staff member sets a password from the invitation link.
-    pub async fn accept_invite(&self, secret: &str, new: &str, confirm: &str) -> Result<(), AccountError> {
+    pub async fn accept_invite(
+        &self,
+        secret: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AccountError> {
         let mut errors = FieldErrors::default();
         validation::new_password(&mut errors, "password", "password_confirm", new, confirm);
         if !errors.is_empty() {
@@ -123,7 +164,12 @@ impl Accounts {
 
     /// An admin replaces a staff member's roles. The last admin cannot lose the admin role,
     /// so the city is never locked out of its own staff pages.
-    pub async fn set_roles(&self, by: &Account, target: AccountId, roles: &[Role]) -> Result<(), AccountError> {
+    pub async fn set_roles(
+        &self,
+        by: &Account,
+        target: AccountId,
+        roles: &[Role],
+    ) -> Result<(), AccountError> {
         if !by.has_role(Role::Admin) {
             return Err(AccountError::Forbidden("only admins set roles"));
         }
@@ -142,7 +188,9 @@ impl Accounts {
                 return Err(AccountError::Invalid(errors));
             }
         }
-        self.store.set_roles(target, roles, Some(by.account_id), self.clock.now()).await?;
+        self.store
+            .set_roles(target, roles, Some(by.account_id), self.clock.now())
+            .await?;
         tracing::info!(by = %by.account_id, target = %target, ?roles, "roles set");
         Ok(())
     }

@@ -95,7 +95,10 @@ mod tests {
 
     #[test]
     fn length_bounds_count_characters_not_bytes() {
-        assert_eq!(check_new("short12", "short12"), Err(PasswordPolicyError::TooShort));
+        assert_eq!(
+            check_new("short12", "short12"),
+            Err(PasswordPolicyError::TooShort)
+        );
         // 8 Japanese characters are 24 bytes but 8 characters: accepted.
         assert_eq!(check_new("ひがしひろしま市", "ひがしひろしま市"), Ok(()));
         let long = "x".repeat(MAX_CHARS + 1);
@@ -106,9 +109,18 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused_in_any_case() {
-        assert_eq!(check_new("password", "password"), Err(PasswordPolicyError::TooCommon));
-        assert_eq!(check_new("Password", "Password"), Err(PasswordPolicyError::TooCommon));
-        assert_eq!(check_new("12345678", "12345678"), Err(PasswordPolicyError::TooCommon));
+        assert_eq!(
+            check_new("password", "password"),
+            Err(PasswordPolicyError::TooCommon)
+        );
+        assert_eq!(
+            check_new("Password", "Password"),
+            Err(PasswordPolicyError::TooCommon)
+        );
+        assert_eq!(
+            check_new("12345678", "12345678"),
+            Err(PasswordPolicyError::TooCommon)
+        );
     }
 
     #[test]
@@ -122,7 +134,10 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
         let stored = hash("kaki-no-tane-7").unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("kaki-no-tane-7", &stored));
         assert!(!verify("kaki-no-tane-8", &stored));
         assert!(!verify("kaki-no-tane-7", "not a hash"));

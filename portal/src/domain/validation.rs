@@ -23,12 +23,19 @@ impl FieldErrors {
 
     /// The message key of a field's first error, if any.
     pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.iter().find(|(name, _)| *name == field).map(|(_, key)| *key)
+        self.0
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, key)| *key)
     }
 
     /// `Ok(value)` when there are no errors, else the errors.
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -174,7 +181,10 @@ mod tests {
         assert_eq!(errors.get("email"), Some("error.email_malformed"));
         assert_eq!(errors.get("family_name"), Some("error.name_required"));
         assert_eq!(errors.get("given_name"), Some("error.name_too_long"));
-        assert_eq!(errors.get("password_confirm"), Some("error.password_mismatch"));
+        assert_eq!(
+            errors.get("password_confirm"),
+            Some("error.password_mismatch")
+        );
         assert_eq!(errors.get("accept_terms"), Some("error.terms_required"));
         assert_eq!(errors.get("password"), None);
     }

@@ -71,9 +71,9 @@ impl MailKind {
             | MailKind::EmailChange { link }
             | MailKind::StaffInvite { link } => Some(link),
             MailKind::AlreadyRegistered { login, .. } => Some(login),
-            MailKind::EmailChangeNotice { .. } | MailKind::PasswordChanged | MailKind::Withdrawn => {
-                None
-            }
+            MailKind::EmailChangeNotice { .. }
+            | MailKind::PasswordChanged
+            | MailKind::Withdrawn => None,
         }
     }
 }
@@ -191,10 +191,15 @@ mod tests {
     fn every_kind_has_its_wording_in_both_languages() {
         let kinds = [
             MailKind::Verify { link: "l".into() },
-            MailKind::AlreadyRegistered { login: "l".into(), reset: "r".into() },
+            MailKind::AlreadyRegistered {
+                login: "l".into(),
+                reset: "r".into(),
+            },
             MailKind::PasswordReset { link: "l".into() },
             MailKind::EmailChange { link: "l".into() },
-            MailKind::EmailChangeNotice { new_email: "n@example.jp".into() },
+            MailKind::EmailChangeNotice {
+                new_email: "n@example.jp".into(),
+            },
             MailKind::PasswordChanged,
             MailKind::Withdrawn,
             MailKind::StaffInvite { link: "l".into() },
@@ -204,7 +209,10 @@ mod tests {
                 let mail = compose(kind, lang, "市", "a@example.jp", "名", now()).unwrap();
                 assert!(!mail.subject.is_empty(), "{kind:?}");
                 for part in [&mail.subject, &mail.text, &mail.html] {
-                    assert!(!part.contains(crate::i18n::MISSING), "{kind:?} {lang:?}: {part}");
+                    assert!(
+                        !part.contains(crate::i18n::MISSING),
+                        "{kind:?} {lang:?}: {part}"
+                    );
                 }
             }
         }

@@ -70,7 +70,9 @@ mod tests {
         };
         transport.send(&mail).await.unwrap();
         transport.send(&mail).await.unwrap();
-        let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox")).unwrap().collect();
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+            .unwrap()
+            .collect();
         assert_eq!(files.len(), 1);
         let text = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
         // The subject is RFC 2047-encoded, the parts are declared UTF-8.

@@ -8,10 +8,7 @@ pub mod smtp;
 pub mod worker;
 
 use async_trait::async_trait;
-use lettre::{
-    Message,
-    message::MultiPart,
-};
+use lettre::{Message, message::MultiPart};
 
 use crate::store::OutgoingMail;
 
@@ -43,16 +40,14 @@ pub trait MailTransport: Send + Sync + 'static {
 /// Builds the RFC 5322 message: multipart/alternative with a text and an HTML part, UTF-8,
 /// with a Message-ID and Date derived from the outbox row so a resend is the same message.
 pub fn build_message(from: &str, mail: &OutgoingMail) -> Result<Message, MailError> {
-    let from = from
+    let from: lettre::message::Mailbox = from
         .parse()
         .map_err(|error| MailError::Build(format!("from address: {error}")))?;
     let to = mail
         .to
         .parse()
         .map_err(|error| MailError::Build(format!("to address: {error}")))?;
-    let domain = match &from {
-        lettre::message::Mailbox { email, .. } => email.domain().to_owned(),
-    };
+    let domain = from.email.domain().to_owned();
     let date = std::time::SystemTime::UNIX_EPOCH
         + std::time::Duration::from_secs(u64::try_from(mail.created_at.as_second()).unwrap_or(0));
     Message::builder()
@@ -67,4 +62,3 @@ pub fn build_message(from: &str, mail: &OutgoingMail) -> Result<Message, MailErr
         ))
         .map_err(|error| MailError::Build(error.to_string()))
 }
-

@@ -118,3 +118,119 @@ impl MailWorker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::{
+        clock::FixedClock,
+        store::{AccountStore, OutgoingMail, sqlite::test_support},
+    };
+
+    /// A transport that fails the first `failures` sends, then records what it delivers.
+    struct Flaky {
+        failures: Mutex<u32>,
+        permanent: bool,
+        delivered: Mutex<Vec<uuid::Uuid>>,
+    }
+
+    #[async_trait]
+    impl MailTransport for Flaky {
+        async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+            let mut failures = self.failures.lock().unwrap();
+            if *failures > 0 {
+                *failures -= 1;
+                return Err(if self.permanent {
+                    MailError::Permanent("550 no such user".into())
+                } else {
+                    MailError::Transport("connection refused".into())
+                });
+            }
+            self.delivered.lock().unwrap().push(mail.mail_id);
+            Ok(())
+        }
+
+        fn name(&self) -> &'static str {
+            "flaky"
+        }
+    }
+
+    fn mail(now: Timestamp) -> OutgoingMail {
+        OutgoingMail {
+            mail_id: uuid::Uuid::now_v7(),
+            to: "hanako@example.jp".into(),
+            subject: "件名".into(),
+            text: "本文".into(),
+            html: "<p>本文</p>".into(),
+            created_at: now,
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_from_thirty_seconds_up_to_two_hours_then_gives_up() {
+        assert_eq!(retry_delay(1), Some(SignedDuration::from_secs(30)));
+        assert_eq!(retry_delay(2), Some(SignedDuration::from_secs(60)));
+        assert_eq!(retry_delay(5), Some(SignedDuration::from_secs(480)));
+        assert_eq!(retry_delay(11), Some(SignedDuration::from_secs(7200)));
+        assert_eq!(retry_delay(MAX_ATTEMPTS), None);
+    }
+
+    #[tokio::test]
+    async fn a_failed_mail_is_retried_after_its_delay_and_delivered_once() {
+        let (store, _dir) = test_support::store();
+        let clock = FixedClock::new("2026-11-25T09:00:00Z".parse().unwrap());
+        let transport = Arc::new(Flaky {
+            failures: Mutex::new(2),
+            permanent: false,
+            delivered: Mutex::new(Vec::new()),
+        });
+        let worker = MailWorker {
+            outbox: Arc::new(store.clone()),
+            transport: transport.clone(),
+            clock: Arc::new(clock.clone()),
+            wake: Arc::new(Notify::new()),
+        };
+        let queued = mail(clock.now());
+        store.queue_mail(queued.clone()).await.unwrap();
+
+        assert_eq!(worker.run_once().await.unwrap(), 0); // first failure
+        assert_eq!(worker.run_once().await.unwrap(), 0); // not due yet: nothing tried
+        clock.advance(SignedDuration::from_secs(30));
+        assert_eq!(worker.run_once().await.unwrap(), 0); // second failure
+        clock.advance(SignedDuration::from_secs(59));
+        assert_eq!(worker.run_once().await.unwrap(), 0); // 1 s early
+        clock.advance(SignedDuration::from_secs(1));
+        assert_eq!(worker.run_once().await.unwrap(), 1);
+        clock.advance(SignedDuration::from_hours(10));
+        assert_eq!(worker.run_once().await.unwrap(), 0); // never again
+        assert_eq!(*transport.delivered.lock().unwrap(), vec![queued.mail_id]);
+        assert_eq!(store.next_due().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_permanent_refusal_becomes_a_dead_letter_at_once() {
+        let (store, _dir) = test_support::store();
+        let clock = FixedClock::new("2026-11-25T09:00:00Z".parse().unwrap());
+        let transport = Arc::new(Flaky {
+            failures: Mutex::new(1),
+            permanent: true,
+            delivered: Mutex::new(Vec::new()),
+        });
+        let worker = MailWorker {
+            outbox: Arc::new(store.clone()),
+            transport: transport.clone(),
+            clock: Arc::new(clock.clone()),
+            wake: Arc::new(Notify::new()),
+        };
+        store.queue_mail(mail(clock.now())).await.unwrap();
+        assert_eq!(worker.run_once().await.unwrap(), 0);
+        assert_eq!(store.next_due().await.unwrap(), None);
+        clock.advance(SignedDuration::from_hours(48));
+        assert_eq!(worker.run_once().await.unwrap(), 0);
+        assert!(transport.delivered.lock().unwrap().is_empty());
+    }
+}

@@ -145,7 +145,8 @@ pub async fn load_context(
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(|token| token.trim().to_owned())
     } else {
-        jar.get(SESSION_COOKIE).map(|cookie| cookie.value().to_owned())
+        jar.get(SESSION_COOKIE)
+            .map(|cookie| cookie.value().to_owned())
     };
     let found = match secret {
         Some(secret) if !secret.is_empty() => state.accounts.authenticate(&secret).await?,

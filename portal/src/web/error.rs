@@ -90,15 +90,31 @@ impl AppError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "error.not_found"),
-            AppError::LoginRequired => (StatusCode::UNAUTHORIZED, "unauthorized", "error.login_required"),
+            AppError::LoginRequired => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "error.login_required",
+            ),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "error.forbidden"),
             AppError::Csrf => (StatusCode::FORBIDDEN, "csrf", "error.csrf"),
-            AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "error.rate_limited"),
-            AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials", "error.bad_credentials"),
+            AppError::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "error.rate_limited",
+            ),
+            AppError::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "error.bad_credentials",
+            ),
             AppError::NotVerified => (StatusCode::FORBIDDEN, "not_verified", "error.not_verified"),
             AppError::BadRequest(key) => (StatusCode::BAD_REQUEST, "bad_request", key),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "error.invalid"),
-            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "error.internal"),
+            AppError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "error.internal",
+            ),
         }
     }
 }
@@ -114,7 +130,9 @@ impl IntoResponse for AppError {
             _ => None,
         };
         let mut response = status.into_response();
-        response.extensions_mut().insert(ErrorMark { code, key, fields });
+        response
+            .extensions_mut()
+            .insert(ErrorMark { code, key, fields });
         response
     }
 }
@@ -160,7 +178,11 @@ fn mark_for_status(status: StatusCode) -> ErrorMark {
         status if status.is_server_error() => ("internal", "error.internal"),
         _ => ("bad_request", "error.malformed"),
     };
-    ErrorMark { code, key, fields: None }
+    ErrorMark {
+        code,
+        key,
+        fields: None,
+    }
 }
 
 /// Writes the body of every error response (see the module docs).
@@ -193,10 +215,16 @@ pub async fn render_errors(
         html_body(status, &mark, lang, state.accounts.city())
     };
     if let Some(retry) = response.headers().get(header::RETRY_AFTER) {
-        rendered.headers_mut().insert(header::RETRY_AFTER, retry.clone());
+        rendered
+            .headers_mut()
+            .insert(header::RETRY_AFTER, retry.clone());
     }
-    if status == StatusCode::TOO_MANY_REQUESTS && !rendered.headers().contains_key(header::RETRY_AFTER) {
-        rendered.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+    if status == StatusCode::TOO_MANY_REQUESTS
+        && !rendered.headers().contains_key(header::RETRY_AFTER)
+    {
+        rendered
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
     }
     rendered
 }
@@ -217,12 +245,19 @@ fn api_body(status: StatusCode, mark: &ErrorMark, lang: Lang) -> Response {
             fields
                 .0
                 .iter()
-                .map(|(field, key)| ApiFieldError { field, message: t(lang, key) })
+                .map(|(field, key)| ApiFieldError {
+                    field,
+                    message: t(lang, key),
+                })
                 .collect()
         })
         .unwrap_or_default();
     let body = ApiErrorBody {
-        error: ApiError { code: mark.code, message: t(lang, mark.key), fields },
+        error: ApiError {
+            code: mark.code,
+            message: t(lang, mark.key),
+            fields,
+        },
     };
     (status, Json(body)).into_response()
 }

@@ -52,8 +52,14 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), ctx::load_context))
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            ctx::load_context,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ))
         .layer(middleware::from_fn(security::headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(ops::record_metrics))

@@ -24,7 +24,11 @@ pub fn routes() -> Router<AppState> {
 
 /// `GET /healthz`: 200 `ok` when the database answers a query, 503 otherwise.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.db.read(|conn| Ok(conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?)).await {
+    match state
+        .db
+        .read(|conn| Ok(conn.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?))
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ok\n").into_response(),
         Err(error) => {
             tracing::error!(%error, "health check failed");
@@ -43,7 +47,10 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
     }
     state.metrics.run_upkeep();
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
         .into_response()

@@ -101,21 +101,35 @@ mod tests {
         let allowed = (0..20)
             .filter(|i| {
                 limits
-                    .check(Action::Login, &format!("10.0.0.{i}"), Some("taro@example.jp"))
+                    .check(
+                        Action::Login,
+                        &format!("10.0.0.{i}"),
+                        Some("taro@example.jp"),
+                    )
                     .is_ok()
             })
             .count();
         assert_eq!(allowed, 10);
         // Another account from a fresh address is unaffected.
-        assert!(limits.check(Action::Login, "10.1.0.1", Some("hanako@example.jp")).is_ok());
+        assert!(
+            limits
+                .check(Action::Login, "10.1.0.1", Some("hanako@example.jp"))
+                .is_ok()
+        );
     }
 
     #[test]
     fn email_keys_ignore_case() {
         let limits = Limits::default();
         for _ in 0..3 {
-            limits.check(Action::MailRequest, "a", Some("Taro@Example.jp")).unwrap();
+            limits
+                .check(Action::MailRequest, "a", Some("Taro@Example.jp"))
+                .unwrap();
         }
-        assert!(limits.check(Action::MailRequest, "b", Some("taro@example.jp")).is_err());
+        assert!(
+            limits
+                .check(Action::MailRequest, "b", Some("taro@example.jp"))
+                .is_err()
+        );
     }
 }

@@ -277,7 +277,12 @@ impl AccountStore for SqliteStore {
                     tx.execute(
                         "INSERT INTO account_roles (account_id, role, granted_at, granted_by) \
                          VALUES (?1, ?2, ?3, ?4)",
-                        params![id, role.as_str(), now.to_string(), by.map(|b| b.to_string())],
+                        params![
+                            id,
+                            role.as_str(),
+                            now.to_string(),
+                            by.map(|b| b.to_string())
+                        ],
                     )?;
                 }
                 Ok(())
@@ -288,9 +293,8 @@ impl AccountStore for SqliteStore {
     async fn list_staff(&self) -> Result<Vec<Account>, StoreError> {
         self.db
             .read(|conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT DISTINCT account_id FROM account_roles",
-                )?;
+                let mut statement =
+                    conn.prepare_cached("SELECT DISTINCT account_id FROM account_roles")?;
                 let ids = statement
                     .query_map([], |row| row.get::<_, String>(0))?
                     .collect::<Result<Vec<_>, _>>()?;

@@ -71,11 +71,16 @@ mod tests {
         apply(&mut conn).unwrap();
         apply(&mut conn).unwrap();
         let count: i64 = conn
-            .query_row("SELECT count(*) FROM schema_migrations", [], |row| row.get(0))
+            .query_row("SELECT count(*) FROM schema_migrations", [], |row| {
+                row.get(0)
+            })
             .unwrap();
         assert_eq!(count as usize, MIGRATIONS.len());
-        conn.execute("UPDATE schema_migrations SET sha256 = 'edited' WHERE version = 1", [])
-            .unwrap();
+        conn.execute(
+            "UPDATE schema_migrations SET sha256 = 'edited' WHERE version = 1",
+            [],
+        )
+        .unwrap();
         assert!(matches!(apply(&mut conn), Err(StoreError::Setup(_))));
     }
 }

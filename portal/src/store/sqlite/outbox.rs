@@ -78,7 +78,11 @@ impl MailOutbox for SqliteStore {
                 tx.execute(
                     "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, \
                      next_attempt_at = ?3 WHERE mail_id = ?1",
-                    params![mail_id.to_string(), error, retry_at.map(|at| at.to_string())],
+                    params![
+                        mail_id.to_string(),
+                        error,
+                        retry_at.map(|at| at.to_string())
+                    ],
                 )?;
                 Ok(())
             })

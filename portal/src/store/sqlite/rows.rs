@@ -48,11 +48,12 @@ pub fn credentials_from_row(row: &Row<'_>) -> Result<Credentials, StoreError> {
 
 /// Fills in an account's roles.
 pub fn load_roles(conn: &Connection, account: &mut Account) -> Result<(), StoreError> {
-    let mut statement = conn.prepare_cached(
-        "SELECT role FROM account_roles WHERE account_id = ?1 ORDER BY role",
-    )?;
+    let mut statement =
+        conn.prepare_cached("SELECT role FROM account_roles WHERE account_id = ?1 ORDER BY role")?;
     let names = statement
-        .query_map([account.account_id.to_string()], |row| row.get::<_, String>(0))?
+        .query_map([account.account_id.to_string()], |row| {
+            row.get::<_, String>(0)
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     account.roles = names
         .iter()

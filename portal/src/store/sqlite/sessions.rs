@@ -66,7 +66,11 @@ impl SessionStore for SqliteStore {
                 };
                 let mut account = credentials?.account;
                 load_roles(conn, &mut account)?;
-                let kind = if kind == "api" { SessionKind::Api } else { SessionKind::Web };
+                let kind = if kind == "api" {
+                    SessionKind::Api
+                } else {
+                    SessionKind::Web
+                };
                 Ok(Some((
                     account,
                     SessionInfo {
@@ -102,7 +106,10 @@ impl SessionStore for SqliteStore {
     async fn delete_session(&self, token_hash: [u8; 32]) -> Result<(), StoreError> {
         self.db
             .write(move |tx| {
-                tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash.as_slice()])?;
+                tx.execute(
+                    "DELETE FROM sessions WHERE token_hash = ?1",
+                    [token_hash.as_slice()],
+                )?;
                 Ok(())
             })
             .await

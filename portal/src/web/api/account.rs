@@ -69,7 +69,13 @@ pub async fn register(
 }
 
 fn accepted(ctx: &Ctx, key: &str) -> (StatusCode, Json<Accepted>) {
-    (StatusCode::ACCEPTED, Json(Accepted { status: "accepted", message: t(ctx.lang, key) }))
+    (
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            status: "accepted",
+            message: t(ctx.lang, key),
+        }),
+    )
 }
 
 /// An email address.
@@ -96,8 +102,13 @@ pub async fn resend_verification(
     ctx: Ctx,
     Json(request): Json<EmailRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), AppError> {
-    state.limits.check(Action::MailRequest, &ctx.client, Some(&request.email))?;
-    state.accounts.resend_verification(&request.email, ctx.lang).await?;
+    state
+        .limits
+        .check(Action::MailRequest, &ctx.client, Some(&request.email))?;
+    state
+        .accounts
+        .resend_verification(&request.email, ctx.lang)
+        .await?;
     Ok(accepted(&ctx, "page.mail_sent.body"))
 }
 
@@ -118,8 +129,13 @@ pub async fn request_password_reset(
     ctx: Ctx,
     Json(request): Json<EmailRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), AppError> {
-    state.limits.check(Action::MailRequest, &ctx.client, Some(&request.email))?;
-    state.accounts.request_reset(&request.email, ctx.lang).await?;
+    state
+        .limits
+        .check(Action::MailRequest, &ctx.client, Some(&request.email))?;
+    state
+        .accounts
+        .request_reset(&request.email, ctx.lang)
+        .await?;
     Ok(accepted(&ctx, "page.mail_sent.body"))
 }
 
@@ -149,7 +165,11 @@ fn me_of(account: &crate::store::Account) -> Me {
         family_name: account.family_name.clone(),
         given_name: account.given_name.clone(),
         lang: account.lang.clone(),
-        roles: account.roles.iter().map(|role| role.as_str().to_owned()).collect(),
+        roles: account
+            .roles
+            .iter()
+            .map(|role| role.as_str().to_owned())
+            .collect(),
         created_at: account.created_at.to_string(),
     }
 }
@@ -198,7 +218,10 @@ pub async fn update_me(
     Json(request): Json<UpdateMe>,
 ) -> Result<Json<Me>, AppError> {
     let user = ctx.user.as_ref().ok_or(AppError::LoginRequired)?;
-    state.accounts.change_name(user, &request.family_name, &request.given_name).await?;
+    state
+        .accounts
+        .change_name(user, &request.family_name, &request.given_name)
+        .await?;
     let mut updated = me_of(user);
     updated.family_name = request.family_name.trim().to_owned();
     updated.given_name = request.given_name.trim().to_owned();

@@ -5,7 +5,10 @@
 mod account;
 mod session;
 
-use axum::{Json, Router, routing::{get, post}};
+use axum::{
+    Json, Router,
+    routing::{get, post},
+};
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -99,8 +102,14 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/session", post(session::create).delete(session::delete))
         .route("/account/register", post(account::register))
-        .route("/account/resend-verification", post(account::resend_verification))
-        .route("/account/password-reset", post(account::request_password_reset))
+        .route(
+            "/account/resend-verification",
+            post(account::resend_verification),
+        )
+        .route(
+            "/account/password-reset",
+            post(account::request_password_reset),
+        )
         .route("/me", get(account::me).patch(account::update_me))
 }
 

@@ -43,7 +43,9 @@ pub async fn create(
     ctx: Ctx,
     Json(request): Json<SessionRequest>,
 ) -> Result<Json<SessionResponse>, AppError> {
-    state.limits.check(Action::Login, &ctx.client, Some(&request.email))?;
+    state
+        .limits
+        .check(Action::Login, &ctx.client, Some(&request.email))?;
     let (_, token) = state
         .accounts
         .login(&request.email, &request.password, SessionKind::Api)

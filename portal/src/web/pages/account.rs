@@ -11,8 +11,9 @@ use axum_extra::extract::cookie::{Cookie, CookieJar};
 use serde::Deserialize;
 
 use super::{
-    Base, invalid, ok, render,
+    Base, invalid, ok,
     register::{MessagePage, TokenQuery},
+    render,
 };
 use crate::{
     accounts::AccountError,
@@ -44,7 +45,11 @@ pub struct Saved {
 }
 
 /// `GET /account`: the account's details and the name form.
-pub async fn overview(State(state): State<AppState>, ctx: Ctx, Query(saved): Query<Saved>) -> Result<Response, AppError> {
+pub async fn overview(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(saved): Query<Saved>,
+) -> Result<Response, AppError> {
     let user = ctx.require_user()?;
     ok(&AccountPage {
         email: user.email.to_string(),
@@ -66,10 +71,18 @@ pub struct NameForm {
 }
 
 /// `POST /account`: changes 姓 and 名.
-pub async fn change_name(State(state): State<AppState>, ctx: Ctx, Form(form): Form<NameForm>) -> Result<Response, AppError> {
+pub async fn change_name(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<NameForm>,
+) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
     let user = ctx.require_user()?;
-    match state.accounts.change_name(user, &form.family_name, &form.given_name).await {
+    match state
+        .accounts
+        .change_name(user, &form.family_name, &form.given_name)
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/account?saved=1").into_response()),
         Err(AccountError::Invalid(errors)) => invalid(&AccountPage {
             email: user.email.to_string(),
@@ -113,14 +126,25 @@ pub struct EmailChangeForm {
 }
 
 /// `POST /account/email`: mails a confirmation link to the new address.
-pub async fn email(State(state): State<AppState>, ctx: Ctx, Form(form): Form<EmailChangeForm>) -> Result<Response, AppError> {
+pub async fn email(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<EmailChangeForm>,
+) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
     let user = ctx.require_user()?;
     let city = state.accounts.city();
-    match state.accounts.request_email_change(user, &form.email, &form.current_password, ctx.lang).await {
+    match state
+        .accounts
+        .request_email_change(user, &form.email, &form.current_password, ctx.lang)
+        .await
+    {
         Ok(()) => ok(&MessagePage {
             b: Base::new(&ctx, city, "page.mail_sent.title"),
-            paragraphs: vec![t(ctx.lang, "page.email.sent"), t(ctx.lang, "page.register.sent_3")],
+            paragraphs: vec![
+                t(ctx.lang, "page.email.sent"),
+                t(ctx.lang, "page.register.sent_3"),
+            ],
             tone: "ok",
             links: vec![("/account", t(ctx.lang, "page.account.title"))],
         }),
@@ -135,7 +159,11 @@ pub async fn email(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Ema
 }
 
 /// `GET /account/email/confirm?token=…`: the link in the mail to the new address.
-pub async fn email_confirm(State(state): State<AppState>, ctx: Ctx, Query(query): Query<TokenQuery>) -> Result<Response, AppError> {
+pub async fn email_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, AppError> {
     let city = state.accounts.city();
     match state.accounts.confirm_email_change(query.token()).await {
         Ok(()) => ok(&MessagePage {
@@ -167,7 +195,10 @@ struct PasswordPage {
 /// `GET /account/password`.
 pub async fn password_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require_user()?;
-    ok(&PasswordPage { errors: FieldErrors::default(), b: Base::new(&ctx, state.accounts.city(), "page.password.title") })
+    ok(&PasswordPage {
+        errors: FieldErrors::default(),
+        b: Base::new(&ctx, state.accounts.city(), "page.password.title"),
+    })
 }
 
 /// The password-change form as posted.
@@ -181,18 +212,30 @@ pub struct PasswordForm {
 }
 
 /// `POST /account/password`: ends every other session of the account.
-pub async fn password(State(state): State<AppState>, ctx: Ctx, Form(form): Form<PasswordForm>) -> Result<Response, AppError> {
+pub async fn password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
     let user = ctx.require_user()?;
     let result = state
         .accounts
-        .change_password(user, ctx.session.as_ref(), &form.current_password, &form.password, &form.password_confirm, ctx.lang)
+        .change_password(
+            user,
+            ctx.session.as_ref(),
+            &form.current_password,
+            &form.password,
+            &form.password_confirm,
+            ctx.lang,
+        )
         .await;
     match result {
         Ok(()) => Ok(Redirect::to("/account?saved=1").into_response()),
-        Err(AccountError::Invalid(errors)) => {
-            invalid(&PasswordPage { errors, b: Base::new(&ctx, state.accounts.city(), "page.password.title") })
-        }
+        Err(AccountError::Invalid(errors)) => invalid(&PasswordPage {
+            errors,
+            b: Base::new(&ctx, state.accounts.city(), "page.password.title"),
+        }),
         Err(other) => Err(other.into()),
     }
 }
@@ -207,7 +250,10 @@ struct WithdrawPage {
 /// `GET /account/withdraw`: what withdrawal deletes, and the confirmation form.
 pub async fn withdraw_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require_user()?;
-    ok(&WithdrawPage { errors: FieldErrors::default(), b: Base::new(&ctx, state.accounts.city(), "page.withdraw.title") })
+    ok(&WithdrawPage {
+        errors: FieldErrors::default(),
+        b: Base::new(&ctx, state.accounts.city(), "page.withdraw.title"),
+    })
 }
 
 /// The withdrawal form as posted.
@@ -219,11 +265,20 @@ pub struct WithdrawForm {
 }
 
 /// `POST /account/withdraw`: deletes the account and its personal data.
-pub async fn withdraw(State(state): State<AppState>, ctx: Ctx, jar: CookieJar, Form(form): Form<WithdrawForm>) -> Result<Response, AppError> {
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
     let user = ctx.require_user()?;
     let city = state.accounts.city();
-    match state.accounts.withdraw(user, &form.password, ctx.lang).await {
+    match state
+        .accounts
+        .withdraw(user, &form.password, ctx.lang)
+        .await
+    {
         Ok(()) => {
             let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
             let mut ctx = ctx.clone();
@@ -237,7 +292,10 @@ pub async fn withdraw(State(state): State<AppState>, ctx: Ctx, jar: CookieJar, F
             };
             Ok((jar, ok(&page)?).into_response())
         }
-        Err(AccountError::Invalid(errors)) => invalid(&WithdrawPage { errors, b: Base::new(&ctx, city, "page.withdraw.title") }),
+        Err(AccountError::Invalid(errors)) => invalid(&WithdrawPage {
+            errors,
+            b: Base::new(&ctx, city, "page.withdraw.title"),
+        }),
         Err(other) => Err(other.into()),
     }
 }

@@ -10,8 +10,9 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::{
-    Base, invalid, ok,
+    Base,
     auth::{NewPasswordForm, NewPasswordPage, new_password_outcome},
+    invalid, ok,
     register::TokenQuery,
 };
 use crate::{
@@ -72,7 +73,13 @@ fn rows(staff: Vec<Account>) -> Vec<StaffRow> {
         .collect()
 }
 
-async fn page(state: &AppState, ctx: &Ctx, invite: InviteForm, errors: FieldErrors, notice: &'static str) -> Result<StaffPage, AppError> {
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    invite: InviteForm,
+    errors: FieldErrors,
+    notice: &'static str,
+) -> Result<StaffPage, AppError> {
     let user = ctx.require_user()?;
     let staff = state.accounts.list_staff(user).await?;
     Ok(StaffPage {
@@ -86,13 +93,24 @@ async fn page(state: &AppState, ctx: &Ctx, invite: InviteForm, errors: FieldErro
 }
 
 /// `GET /admin/staff`.
-pub async fn staff(State(state): State<AppState>, ctx: Ctx, Query(done): Query<Done>) -> Result<Response, AppError> {
+pub async fn staff(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
     let notice = match done.done.as_deref() {
         Some("invited") => t(ctx.lang, "page.staff.invited"),
         Some("roles") => t(ctx.lang, "page.staff.roles_saved"),
         _ => "",
     };
-    ok(&page(&state, &ctx, InviteForm::default(), FieldErrors::default(), notice).await?)
+    ok(&page(
+        &state,
+        &ctx,
+        InviteForm::default(),
+        FieldErrors::default(),
+        notice,
+    )
+    .await?)
 }
 
 /// The invitation form as posted (`roles` repeats, one per checked box).
@@ -109,16 +127,34 @@ pub struct InviteForm {
 fn parse_roles(names: &[String]) -> Result<Vec<Role>, AppError> {
     names
         .iter()
-        .map(|name| name.parse::<Role>().map_err(|_| AppError::BadRequest("error.malformed")))
+        .map(|name| {
+            name.parse::<Role>()
+                .map_err(|_| AppError::BadRequest("error.malformed"))
+        })
         .collect()
 }
 
 /// `POST /admin/staff`: invites a staff member by mail.
-pub async fn invite(State(state): State<AppState>, ctx: Ctx, Form(form): Form<InviteForm>) -> Result<Response, AppError> {
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
     let user = ctx.require_user()?;
     let roles = parse_roles(&form.roles)?;
-    match state.accounts.invite_staff(user, &form.email, &form.family_name, &form.given_name, &roles, ctx.lang).await {
+    match state
+        .accounts
+        .invite_staff(
+            user,
+            &form.email,
+            &form.family_name,
+            &form.given_name,
+            &roles,
+            ctx.lang,
+        )
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/admin/staff?done=invited").into_response()),
         Err(AccountError::Invalid(errors)) => invalid(&page(&state, &ctx, form, errors, "").await?),
         Err(other) => Err(other.into()),
@@ -146,13 +182,19 @@ pub async fn set_roles(
     let roles = parse_roles(&form.roles)?;
     match state.accounts.set_roles(user, target, &roles).await {
         Ok(()) => Ok(Redirect::to("/admin/staff?done=roles").into_response()),
-        Err(AccountError::Invalid(errors)) => invalid(&page(&state, &ctx, InviteForm::default(), errors, "").await?),
+        Err(AccountError::Invalid(errors)) => {
+            invalid(&page(&state, &ctx, InviteForm::default(), errors, "").await?)
+        }
         Err(other) => Err(other.into()),
     }
 }
 
 /// `GET /staff/welcome?token=…`: an invited staff member sets a password.
-pub async fn welcome_form(State(state): State<AppState>, ctx: Ctx, Query(query): Query<TokenQuery>) -> Result<Response, AppError> {
+pub async fn welcome_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, AppError> {
     ok(&NewPasswordPage {
         b: Base::new(&ctx, state.accounts.city(), "page.welcome.title"),
         lead: t(ctx.lang, "page.welcome.lead"),
@@ -163,8 +205,23 @@ pub async fn welcome_form(State(state): State<AppState>, ctx: Ctx, Query(query):
 }
 
 /// `POST /staff/welcome`.
-pub async fn welcome(State(state): State<AppState>, ctx: Ctx, Form(form): Form<NewPasswordForm>) -> Result<Response, AppError> {
+pub async fn welcome(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<NewPasswordForm>,
+) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
-    let result = state.accounts.accept_invite(&form.token, &form.password, &form.password_confirm).await;
-    new_password_outcome(&state, &ctx, result, form.token, "page.welcome.title", "page.welcome.lead", "/staff/welcome")
+    let result = state
+        .accounts
+        .accept_invite(&form.token, &form.password, &form.password_confirm)
+        .await;
+    new_password_outcome(
+        &state,
+        &ctx,
+        result,
+        form.token,
+        "page.welcome.title",
+        "page.welcome.lead",
+        "/staff/welcome",
+    )
 }

@@ -11,9 +11,9 @@ use axum_extra::extract::cookie::{Cookie, CookieJar};
 use serde::Deserialize;
 
 use super::{
-    Base, invalid, ok, render,
+    Base, invalid, ok,
     register::{EmailForm, EmailOnlyPage, MessagePage, TokenQuery, email_request},
-    safe_next,
+    render, safe_next,
 };
 use crate::{
     accounts::AccountError,
@@ -80,8 +80,14 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
-    state.limits.check(Action::Login, &ctx.client, Some(&form.email))?;
-    let problem = match state.accounts.login(&form.email, &form.password, SessionKind::Web).await {
+    state
+        .limits
+        .check(Action::Login, &ctx.client, Some(&form.email))?;
+    let problem = match state
+        .accounts
+        .login(&form.email, &form.password, SessionKind::Web)
+        .await
+    {
         Ok((_, secret)) => {
             let jar = jar.add(cookie(SESSION_COOKIE, secret, ctx.secure_cookies));
             let next = safe_next(form.next.as_deref());
@@ -147,10 +153,18 @@ pub async fn forgot(
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(form.csrf())?;
-    state.limits.check(Action::MailRequest, &ctx.client, Some(form.email()))?;
-    email_request(&state, &ctx, form, "page.forgot.title", "page.forgot.lead", "/password/forgot", |s, email, lang| {
-        Box::pin(async move { s.accounts.request_reset(&email, lang).await })
-    })
+    state
+        .limits
+        .check(Action::MailRequest, &ctx.client, Some(form.email()))?;
+    email_request(
+        &state,
+        &ctx,
+        form,
+        "page.forgot.title",
+        "page.forgot.lead",
+        "/password/forgot",
+        |s, email, lang| Box::pin(async move { s.accounts.request_reset(&email, lang).await }),
+    )
     .await
 }
 
@@ -200,7 +214,15 @@ pub async fn reset(
         .accounts
         .reset_password(&form.token, &form.password, &form.password_confirm)
         .await;
-    new_password_outcome(&state, &ctx, result, form.token, "page.reset.title", "page.reset.lead", "/password/reset")
+    new_password_outcome(
+        &state,
+        &ctx,
+        result,
+        form.token,
+        "page.reset.title",
+        "page.reset.lead",
+        "/password/reset",
+    )
 }
 
 /// What a set-password form (reset or staff invitation) shows after submitting.

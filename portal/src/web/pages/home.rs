@@ -26,8 +26,14 @@ struct Top {
 
 /// `GET /`: for visitors, what the portal is and how to join; for citizens, their services.
 pub async fn top(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let key = if ctx.user.is_some() { "page.home.title_user" } else { "page.home.title" };
-    ok(&Top { b: Base::new(&ctx, state.accounts.city(), key) })
+    let key = if ctx.user.is_some() {
+        "page.home.title_user"
+    } else {
+        "page.home.title"
+    };
+    ok(&Top {
+        b: Base::new(&ctx, state.accounts.city(), key),
+    })
 }
 
 /// Where to go after switching.
@@ -49,6 +55,10 @@ pub async fn switch_lang(
     if let Some(user) = &ctx.user {
         state.accounts.set_lang(user, lang).await?;
     }
-    let jar = jar.add(cookie(LANG_COOKIE, lang.code().to_owned(), ctx.secure_cookies));
+    let jar = jar.add(cookie(
+        LANG_COOKIE,
+        lang.code().to_owned(),
+        ctx.secure_cookies,
+    ));
     Ok((jar, Redirect::to(&safe_next(next.next.as_deref()))).into_response())
 }

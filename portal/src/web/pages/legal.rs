@@ -47,7 +47,10 @@ pub async fn terms(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         Lang::Ja => TermsJa { city }.render()?,
         Lang::En => TermsEn { city }.render()?,
     };
-    ok(&Legal { b: Base::new(&ctx, city, "page.terms.title"), body })
+    ok(&Legal {
+        b: Base::new(&ctx, city, "page.terms.title"),
+        body,
+    })
 }
 
 /// `GET /privacy`: 個人情報保護方針.
@@ -57,5 +60,8 @@ pub async fn privacy(State(state): State<AppState>, ctx: Ctx) -> Result<Response
         Lang::Ja => PrivacyJa { city }.render()?,
         Lang::En => PrivacyEn { city }.render()?,
     };
-    ok(&Legal { b: Base::new(&ctx, city, "page.privacy.title"), body })
+    ok(&Legal {
+        b: Base::new(&ctx, city, "page.privacy.title"),
+        body,
+    })
 }

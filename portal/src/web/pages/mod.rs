@@ -27,19 +27,40 @@ pub fn routes() -> Router<AppState> {
         .route("/lang/{code}", get(home::switch_lang))
         .route("/register", get(register::form).post(register::submit))
         .route("/verify", get(register::verify))
-        .route("/verify/resend", get(register::resend_form).post(register::resend))
+        .route(
+            "/verify/resend",
+            get(register::resend_form).post(register::resend),
+        )
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/password/forgot", get(auth::forgot_form).post(auth::forgot))
+        .route(
+            "/password/forgot",
+            get(auth::forgot_form).post(auth::forgot),
+        )
         .route("/password/reset", get(auth::reset_form).post(auth::reset))
-        .route("/account", get(account::overview).post(account::change_name))
-        .route("/account/email", get(account::email_form).post(account::email))
+        .route(
+            "/account",
+            get(account::overview).post(account::change_name),
+        )
+        .route(
+            "/account/email",
+            get(account::email_form).post(account::email),
+        )
         .route("/account/email/confirm", get(account::email_confirm))
-        .route("/account/password", get(account::password_form).post(account::password))
-        .route("/account/withdraw", get(account::withdraw_form).post(account::withdraw))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password),
+        )
+        .route(
+            "/account/withdraw",
+            get(account::withdraw_form).post(account::withdraw),
+        )
         .route("/admin/staff", get(admin::staff).post(admin::invite))
         .route("/admin/staff/{account_id}/roles", post(admin::set_roles))
-        .route("/staff/welcome", get(admin::welcome_form).post(admin::welcome))
+        .route(
+            "/staff/welcome",
+            get(admin::welcome_form).post(admin::welcome),
+        )
         .route("/terms", get(legal::terms))
         .route("/privacy", get(legal::privacy))
 }
@@ -73,7 +94,10 @@ impl Base {
                 .user
                 .as_ref()
                 .map(|user| format!("{} {}", user.family_name, user.given_name)),
-            is_admin: ctx.user.as_ref().is_some_and(|user| user.has_role(Role::Admin)),
+            is_admin: ctx
+                .user
+                .as_ref()
+                .is_some_and(|user| user.has_role(Role::Admin)),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
         }
@@ -115,7 +139,10 @@ impl Base {
 }
 
 /// Renders a template into a response with the given status.
-pub fn render(template: &impl askama::Template, status: axum::http::StatusCode) -> Result<Response, AppError> {
+pub fn render(
+    template: &impl askama::Template,
+    status: axum::http::StatusCode,
+) -> Result<Response, AppError> {
     Ok((status, Html(template.render()?)).into_response())
 }
 

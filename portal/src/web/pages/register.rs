@@ -13,12 +13,7 @@ use super::{Base, invalid, ok, render};
 use crate::{
     accounts::AccountError,
     domain::validation::{FieldErrors, RegistrationInput},
-    web::{
-        AppState,
-        ctx::Ctx,
-        error::AppError,
-        ratelimit::Action,
-    },
+    web::{AppState, ctx::Ctx, error::AppError, ratelimit::Action},
 };
 
 /// The registration form as posted.
@@ -147,7 +142,10 @@ pub async fn verify(
         Err(AccountError::Token(problem)) => render(
             &MessagePage {
                 b: Base::new(&ctx, city, "page.verify.failed_title"),
-                paragraphs: vec![ctx_t(&ctx, problem.message_key()), ctx_t(&ctx, "page.verify.failed_next")],
+                paragraphs: vec![
+                    ctx_t(&ctx, problem.message_key()),
+                    ctx_t(&ctx, "page.verify.failed_next"),
+                ],
                 tone: "error",
                 links: vec![
                     ("/login", ctx_t(&ctx, "nav.login")),
@@ -214,10 +212,20 @@ pub async fn resend(
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
-    state.limits.check(Action::MailRequest, &ctx.client, Some(&form.email))?;
-    email_request(&state, &ctx, form, "page.resend.title", "page.resend.lead", "/verify/resend", |s, email, lang| {
-        Box::pin(async move { s.accounts.resend_verification(&email, lang).await })
-    })
+    state
+        .limits
+        .check(Action::MailRequest, &ctx.client, Some(&form.email))?;
+    email_request(
+        &state,
+        &ctx,
+        form,
+        "page.resend.title",
+        "page.resend.lead",
+        "/verify/resend",
+        |s, email, lang| {
+            Box::pin(async move { s.accounts.resend_verification(&email, lang).await })
+        },
+    )
     .await
 }
 
@@ -225,7 +233,9 @@ type MailRequest = for<'a> fn(
     &'a AppState,
     String,
     crate::i18n::Lang,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AccountError>> + Send + 'a>>;
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), AccountError>> + Send + 'a>,
+>;
 
 /// The shared shape of "enter your email and we mail you a link" forms.
 pub async fn email_request(
@@ -241,7 +251,10 @@ pub async fn email_request(
     match request(state, form.email.clone(), ctx.lang).await {
         Ok(()) => ok(&MessagePage {
             b: Base::new(ctx, city, "page.mail_sent.title"),
-            paragraphs: vec![ctx_t(ctx, "page.mail_sent.body"), ctx_t(ctx, "page.register.sent_3")],
+            paragraphs: vec![
+                ctx_t(ctx, "page.mail_sent.body"),
+                ctx_t(ctx, "page.register.sent_3"),
+            ],
             tone: "ok",
             links: vec![("/login", ctx_t(ctx, "nav.login"))],
         }),
