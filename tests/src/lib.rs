@@ -218,6 +218,8 @@ pub struct ParsedMail {
     pub text: String,
     /// The first `text/html` body, decoded, if the mail has one.
     pub html: Option<String>,
+    /// The `Message-ID:` header, without angle brackets (empty if none).
+    pub message_id: String,
     /// The Maildir file the mail was read from.
     pub path: PathBuf,
 }
@@ -261,6 +263,7 @@ impl ParsedMail {
                 .map(|t| t.into_owned())
                 .unwrap_or_default(),
             html,
+            message_id: message.message_id().unwrap_or_default().to_owned(),
             path: path.to_path_buf(),
         })
     }
@@ -323,10 +326,15 @@ pub fn find_link(text: &str, needle: &str) -> Option<String> {
 impl SmtpServer {
     /// Starts the server on a free port and waits until it accepts connections.
     pub async fn start() -> Result<Self> {
+        Self::start_on(free_port()?).await
+    }
+
+    /// Starts the server on `127.0.0.1:port` (e.g. where a portal already sends
+    /// its mail) and waits until it accepts connections.
+    pub async fn start_on(port: u16) -> Result<Self> {
         let dir = tempfile::Builder::new().prefix("shimin-smtp-").tempdir()?;
         let maildir = dir.path().join("maildir");
         let log = dir.path().join("aiosmtpd.log");
-        let port = free_port()?;
         let mut command = Command::new("python3");
         command
             .args(["-m", "aiosmtpd", "-n", "-l"])
@@ -489,40 +497,27 @@ impl PortalBuilder {
             mqtt_port = free_port()?;
         }
 
-        let mut command = Command::new(&bin);
-        command
-            .arg("serve")
-            .arg("--data-dir")
-            .arg(&data_dir)
-            .arg("--listen")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--mqtt-listen")
-            .arg(format!("127.0.0.1:{mqtt_port}"))
-            .args(&self.args)
-            .current_dir(dir.path())
-            .stdin(Stdio::null())
-            .stdout(File::create(&stdout)?)
-            .stderr(File::create(&stderr)?);
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("PORTAL_") {
-                command.env_remove(key);
-            }
-        }
-        command.envs(self.env.iter().map(|(k, v)| (k, v)));
-        {
-            use std::os::unix::process::CommandExt;
-            command.process_group(0);
-        }
-        let command_line = std::iter::once(command.get_program())
-            .chain(command.get_args())
-            .map(|a| a.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let child = command
-            .spawn()
-            .with_context(|| format!("starting {command_line}"))?;
+        let mut args: Vec<OsString> = vec![
+            "serve".into(),
+            "--data-dir".into(),
+            data_dir.clone().into(),
+            "--listen".into(),
+            format!("127.0.0.1:{port}").into(),
+            "--mqtt-listen".into(),
+            format!("127.0.0.1:{mqtt_port}").into(),
+        ];
+        args.extend(self.args);
+        let spec = Spawn {
+            bin,
+            args,
+            env: self.env,
+            cwd: dir.path().to_owned(),
+        };
+        let command_line = spec.command_line();
+        let child = spec.spawn(&stdout, &stderr)?;
         let mut portal = Portal {
             child,
+            spec,
             command_line,
             base_url: format!("http://127.0.0.1:{port}"),
             port,
@@ -542,6 +537,7 @@ impl PortalBuilder {
 /// panicking, its output is printed first.
 pub struct Portal {
     child: Child,
+    spec: Spawn,
     command_line: String,
     base_url: String,
     port: u16,
@@ -552,7 +548,60 @@ pub struct Portal {
     _dir: TempDir,
 }
 
+/// How to start the portal process again (same arguments, environment, directory).
+#[derive(Debug)]
+struct Spawn {
+    bin: PathBuf,
+    args: Vec<OsString>,
+    env: Vec<(OsString, OsString)>,
+    cwd: PathBuf,
+}
+
+impl Spawn {
+    fn command_line(&self) -> String {
+        std::iter::once(self.bin.as_os_str())
+            .chain(self.args.iter().map(OsString::as_os_str))
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Starts the process in its own process group, appending to the logs.
+    fn spawn(&self, stdout: &Path, stderr: &Path) -> Result<Child> {
+        let append = |path: &Path| fs::OpenOptions::new().create(true).append(true).open(path);
+        let mut command = Command::new(&self.bin);
+        command
+            .args(&self.args)
+            .current_dir(&self.cwd)
+            .stdin(Stdio::null())
+            .stdout(append(stdout)?)
+            .stderr(append(stderr)?);
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("PORTAL_") {
+                command.env_remove(key);
+            }
+        }
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        command
+            .spawn()
+            .with_context(|| format!("starting {}", self.command_line()))
+    }
+}
+
 impl Portal {
+    /// Kills the portal with SIGKILL (kill -9: no shutdown code runs), starts it
+    /// again on the same data directory, ports and settings, and waits until it
+    /// is healthy.
+    pub async fn kill9_and_restart(&mut self) -> Result<()> {
+        kill_group(&mut self.child);
+        self.child = self.spec.spawn(&self.stdout, &self.stderr)?;
+        self.wait_healthy(PORTAL_STARTUP_TIMEOUT).await
+    }
+
     /// Options for a portal with extra arguments or environment.
     pub fn builder() -> PortalBuilder {
         PortalBuilder::default()
