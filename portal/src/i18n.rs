@@ -155,6 +155,7 @@ mod tests {
                 ];
                 if prefixes.iter().any(|p| candidate.starts_with(p))
                     && !candidate.ends_with('.')
+                    && !candidate.ends_with(".html")
                     && candidate
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')

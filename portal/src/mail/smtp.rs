@@ -19,6 +19,9 @@ impl SmtpTransport {
     pub fn new(url: &str, from: String) -> Result<Self, MailError> {
         let inner = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|error| MailError::Build(format!("SMTP URL: {error}")))?
+            // Below the outbox lease (worker::LEASE), so a slow relay cannot make a second
+            // instance send the same mail.
+            .timeout(Some(std::time::Duration::from_secs(30)))
             .build();
         Ok(Self { inner, from })
     }

@@ -15,6 +15,9 @@ use crate::{clock::Clock, store::MailOutbox};
 pub const MAX_ATTEMPTS: u32 = 12;
 /// How long handed-over mail is kept.
 pub const KEEP_SENT: SignedDuration = SignedDuration::from_hours(24 * 7);
+/// How long a claimed mail is reserved for the worker that claimed it. Longer than an SMTP
+/// hand-over can take (the transport times out after 30 s).
+pub const LEASE: SignedDuration = SignedDuration::from_secs(120);
 /// Mail handed over per pass.
 const BATCH: usize = 50;
 /// The longest the worker sleeps without being woken.
@@ -48,7 +51,8 @@ impl MailWorker {
         let mut handed_over = 0;
         loop {
             let now = self.clock.now();
-            let due = self.outbox.due_mail(now, BATCH).await?;
+            let lease_until = now.checked_add(LEASE).unwrap_or(now);
+            let due = self.outbox.claim_due_mail(now, lease_until, BATCH).await?;
             if due.is_empty() {
                 return Ok(handed_over);
             }
@@ -209,6 +213,19 @@ mod tests {
         assert_eq!(worker.run_once().await.unwrap(), 0); // never again
         assert_eq!(*transport.delivered.lock().unwrap(), vec![queued.mail_id]);
         assert_eq!(store.next_due().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_claimed_mail_is_not_claimed_again_until_its_lease_ends() {
+        let (store, _dir) = test_support::store();
+        let now: Timestamp = "2026-11-25T09:00:00Z".parse().unwrap();
+        store.queue_mail(mail(now)).await.unwrap();
+        let lease_until = now + LEASE;
+        assert_eq!(store.claim_due_mail(now, lease_until, 10).await.unwrap().len(), 1);
+        // A second instance looking at the same moment finds nothing to send.
+        assert!(store.claim_due_mail(now, lease_until, 10).await.unwrap().is_empty());
+        // If the first died mid-send, the mail is due again when the lease ends.
+        assert_eq!(store.claim_due_mail(lease_until, lease_until + LEASE, 10).await.unwrap().len(), 1);
     }
 
     #[tokio::test]

@@ -137,8 +137,19 @@ pub trait SessionStore: Send + Sync + 'static {
 /// causes it, and a worker hands it to the transport.
 #[async_trait]
 pub trait MailOutbox: Send + Sync + 'static {
-    /// Mail that is due for a (re)try at `now`, oldest first.
-    async fn due_mail(&self, now: Timestamp, limit: usize) -> Result<Vec<QueuedMail>, StoreError>;
+    /// Claims mail that is due at `now`, oldest first: the claimed rows are not due again
+    /// until `lease_until`, so two portal instances never hand over the same mail, and a
+    /// worker that dies mid-send leaves its mail to be retried when the lease ends.
+    async fn claim_due_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<QueuedMail>, StoreError>;
+
+    /// Every queued, sent or dead mail to `address` (case-insensitive), oldest first, for the
+    /// staff's delivery view and for tests.
+    async fn mail_to(&self, address: &str) -> Result<Vec<QueuedMail>, StoreError>;
 
     /// Records a successful hand-over.
     async fn mark_sent(&self, mail_id: uuid::Uuid, now: Timestamp) -> Result<(), StoreError>;

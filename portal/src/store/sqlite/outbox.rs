@@ -8,45 +8,79 @@ use uuid::Uuid;
 use super::{SqliteStore, rows::ts};
 use crate::store::{MailOutbox, OutgoingMail, QueuedMail, StoreError};
 
+const MAIL_COLUMNS: &str =
+    "mail_id, to_addr, subject, text_body, html_body, created_at, attempts";
+
+/// Reads rows of [`MAIL_COLUMNS`].
+fn read_mail(
+    statement: &mut rusqlite::CachedStatement<'_>,
+    params: impl rusqlite::Params,
+) -> Result<Vec<QueuedMail>, StoreError> {
+    let rows = statement.query_map(params, |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, String>(5)?,
+            row.get::<_, u32>(6)?,
+        ))
+    })?;
+    let mut mail = Vec::new();
+    for row in rows {
+        let (mail_id, to, subject, text, html, created_at, attempts) = row?;
+        mail.push(QueuedMail {
+            mail: OutgoingMail {
+                mail_id: Uuid::parse_str(&mail_id)
+                    .map_err(|error| StoreError::Corrupt(error.to_string()))?,
+                to,
+                subject,
+                text,
+                html,
+                created_at: ts(&created_at)?,
+            },
+            attempts,
+        });
+    }
+    Ok(mail)
+}
+
 #[async_trait]
 impl MailOutbox for SqliteStore {
-    async fn due_mail(&self, now: Timestamp, limit: usize) -> Result<Vec<QueuedMail>, StoreError> {
+    async fn mail_to(&self, address: &str) -> Result<Vec<QueuedMail>, StoreError> {
+        let address = address.to_owned();
         self.db
             .read(move |conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT mail_id, to_addr, subject, text_body, html_body, created_at, attempts \
-                     FROM mail_outbox WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?1 \
-                     ORDER BY next_attempt_at LIMIT ?2",
-                )?;
-                let rows = statement.query_map(
+                let sql = format!(
+                    "SELECT {MAIL_COLUMNS} FROM mail_outbox WHERE to_addr = ?1 ORDER BY rowid"
+                );
+                read_mail(&mut conn.prepare_cached(&sql)?, [address])
+            })
+            .await
+    }
+
+    async fn claim_due_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<QueuedMail>, StoreError> {
+        self.db
+            .write(move |conn| {
+                let sql = format!(
+                    "SELECT {MAIL_COLUMNS} FROM mail_outbox WHERE next_attempt_at IS NOT NULL \
+                     AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2"
+                );
+                let due = read_mail(
+                    &mut conn.prepare_cached(&sql)?,
                     params![now.to_string(), i64::try_from(limit).unwrap_or(i64::MAX)],
-                    |row| {
-                        Ok((
-                            row.get::<_, String>(0)?,
-                            row.get::<_, String>(1)?,
-                            row.get::<_, String>(2)?,
-                            row.get::<_, String>(3)?,
-                            row.get::<_, String>(4)?,
-                            row.get::<_, String>(5)?,
-                            row.get::<_, u32>(6)?,
-                        ))
-                    },
                 )?;
-                let mut due = Vec::new();
-                for row in rows {
-                    let (mail_id, to, subject, text, html, created_at, attempts) = row?;
-                    due.push(QueuedMail {
-                        mail: OutgoingMail {
-                            mail_id: Uuid::parse_str(&mail_id)
-                                .map_err(|error| StoreError::Corrupt(error.to_string()))?,
-                            to,
-                            subject,
-                            text,
-                            html,
-                            created_at: ts(&created_at)?,
-                        },
-                        attempts,
-                    });
+                let mut lease = conn.prepare_cached(
+                    "UPDATE mail_outbox SET next_attempt_at = ?2 WHERE mail_id = ?1",
+                )?;
+                for queued in &due {
+                    lease.execute(params![queued.mail.mail_id.to_string(), lease_until.to_string()])?;
                 }
                 Ok(due)
             })
