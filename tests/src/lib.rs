@@ -456,6 +456,7 @@ impl Drop for SmtpServer {
 pub struct PortalBuilder {
     args: Vec<OsString>,
     env: Vec<(OsString, OsString)>,
+    data_dir: Option<PathBuf>,
 }
 
 impl PortalBuilder {
@@ -469,6 +470,13 @@ impl PortalBuilder {
     pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
         self.env
             .push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        self
+    }
+
+    /// Uses an existing data directory (e.g. one `portal admin create` prepared)
+    /// instead of a fresh one.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
         self
     }
 
@@ -488,7 +496,10 @@ impl PortalBuilder {
         let dir = tempfile::Builder::new()
             .prefix("shimin-portal-")
             .tempdir()?;
-        let data_dir = dir.path().join("data");
+        let data_dir = self
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| dir.path().join("data"));
         let stdout = dir.path().join("portal.stdout.log");
         let stderr = dir.path().join("portal.stderr.log");
         let port = free_port()?;
