@@ -8,9 +8,14 @@ use crate::{
     store::{Account, AccountStatus, Credentials, OutgoingMail, StoreError},
 };
 
-/// The account columns, in the order [`credentials_from_row`] reads them.
+/// The account columns, in the order [`credentials_from_row`] reads them; the roles come
+/// along as one comma-separated column, so a lookup (done on every request) is one query.
 pub const ACCOUNT_COLUMNS: &str = "a.account_id, a.email, a.family_name, a.given_name, \
-     a.status, a.lang, a.created_at, a.password_hash";
+     a.status, a.lang, a.created_at, a.password_hash, \
+     (SELECT group_concat(r.role) FROM account_roles r WHERE r.account_id = a.account_id)";
+
+/// How many columns [`ACCOUNT_COLUMNS`] has (the next column of a wider row is at this index).
+pub const ACCOUNT_COLUMN_COUNT: usize = 9;
 
 /// Parses a stored timestamp.
 pub fn ts(text: &str) -> Result<Timestamp, StoreError> {
@@ -18,12 +23,20 @@ pub fn ts(text: &str) -> Result<Timestamp, StoreError> {
         .map_err(|error| StoreError::Corrupt(format!("timestamp {text:?}: {error}")))
 }
 
-/// Reads an account (without roles) and its password hash from a row of [`ACCOUNT_COLUMNS`].
+/// Reads an account with its roles and password hash from a row of [`ACCOUNT_COLUMNS`].
 pub fn credentials_from_row(row: &Row<'_>) -> Result<Credentials, StoreError> {
     let account_id: String = row.get(0)?;
     let email: String = row.get(1)?;
     let status: String = row.get(4)?;
     let created_at: String = row.get(6)?;
+    let roles: Option<String> = row.get(8)?;
+    let mut roles: Vec<Role> = roles
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|name| name.parse::<Role>().ok())
+        .collect();
+    roles.sort();
     Ok(Credentials {
         account: Account {
             account_id: account_id
@@ -39,28 +52,11 @@ pub fn credentials_from_row(row: &Row<'_>) -> Result<Credentials, StoreError> {
                 other => return Err(StoreError::Corrupt(format!("status {other:?}"))),
             },
             lang: row.get(5)?,
-            roles: Vec::new(),
+            roles,
             created_at: ts(&created_at)?,
         },
         password_hash: row.get(7)?,
     })
-}
-
-/// Fills in an account's roles.
-pub fn load_roles(conn: &Connection, account: &mut Account) -> Result<(), StoreError> {
-    let mut statement =
-        conn.prepare_cached("SELECT role FROM account_roles WHERE account_id = ?1 ORDER BY role")?;
-    let names = statement
-        .query_map([account.account_id.to_string()], |row| {
-            row.get::<_, String>(0)
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    account.roles = names
-        .iter()
-        .filter_map(|name| name.parse::<Role>().ok())
-        .collect();
-    account.roles.sort();
-    Ok(())
 }
 
 /// Looks up one account by a `WHERE` clause over `a` with one parameter.
@@ -71,17 +67,10 @@ pub fn find_account(
 ) -> Result<Option<Credentials>, StoreError> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE {where_clause}");
     let mut statement = conn.prepare_cached(&sql)?;
-    let found = statement
+    statement
         .query_row([param], |row| Ok(credentials_from_row(row)))
-        .optional()?;
-    match found {
-        Some(credentials) => {
-            let mut credentials = credentials?;
-            load_roles(conn, &mut credentials.account)?;
-            Ok(Some(credentials))
-        }
-        None => Ok(None),
-    }
+        .optional()?
+        .transpose()
 }
 
 /// Inserts a mail into the outbox, due now.

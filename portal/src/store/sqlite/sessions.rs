@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{
     SqliteStore,
-    rows::{ACCOUNT_COLUMNS, credentials_from_row, load_roles, ts},
+    rows::{ACCOUNT_COLUMN_COUNT, ACCOUNT_COLUMNS, credentials_from_row, ts},
 };
 use crate::{
     domain::tokens::SESSION_IDLE,
@@ -56,16 +56,15 @@ impl SessionStore for SqliteStore {
                     .query_row([token_hash.as_slice()], |row| {
                         Ok((
                             credentials_from_row(row),
-                            row.get::<_, String>(8)?,
-                            row.get::<_, String>(9)?,
+                            row.get::<_, String>(ACCOUNT_COLUMN_COUNT)?,
+                            row.get::<_, String>(ACCOUNT_COLUMN_COUNT + 1)?,
                         ))
                     })
                     .optional()?;
                 let Some((credentials, kind, expires_at)) = row else {
                     return Ok(None);
                 };
-                let mut account = credentials?.account;
-                load_roles(conn, &mut account)?;
+                let account = credentials?.account;
                 let kind = if kind == "api" {
                     SessionKind::Api
                 } else {
