@@ -351,13 +351,25 @@ impl Accounts {
         new: &str,
         confirm: &str,
     ) -> Result<(), AccountError> {
+        self.set_password_with_token(secret, TokenPurpose::Reset, new, confirm)
+            .await
+    }
+
+    /// Checks a new password, then sets it through a single-use link of `purpose`.
+    async fn set_password_with_token(
+        &self,
+        secret: &str,
+        purpose: TokenPurpose,
+        new: &str,
+        confirm: &str,
+    ) -> Result<(), AccountError> {
         let mut errors = FieldErrors::default();
         validation::new_password(&mut errors, "password", "password_confirm", new, confirm);
         if !errors.is_empty() {
             return Err(AccountError::Invalid(errors));
         }
         let hash = hash_password(new.to_owned()).await?;
-        self.use_token(secret, TokenPurpose::Reset, TokenEffect::SetPassword(hash))
+        self.use_token(secret, purpose, TokenEffect::SetPassword(hash))
             .await
             .map(drop)
     }

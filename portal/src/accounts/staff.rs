@@ -8,7 +8,7 @@ use crate::{
     },
     i18n::Lang,
     mail::compose::MailKind,
-    store::{Account, AccountStatus, NewAccount, TokenEffect},
+    store::{Account, AccountStatus, NewAccount},
 };
 
 use super::{AccountError, Accounts, display_name, hash_password};
@@ -151,15 +151,8 @@ impl Accounts {
         new: &str,
         confirm: &str,
     ) -> Result<(), AccountError> {
-        let mut errors = FieldErrors::default();
-        validation::new_password(&mut errors, "password", "password_confirm", new, confirm);
-        if !errors.is_empty() {
-            return Err(AccountError::Invalid(errors));
-        }
-        let hash = hash_password(new.to_owned()).await?;
-        self.use_token(secret, TokenPurpose::Invite, TokenEffect::SetPassword(hash))
+        self.set_password_with_token(secret, TokenPurpose::Invite, new, confirm)
             .await
-            .map(drop)
     }
 
     /// An admin replaces a staff member's roles. The last admin cannot lose the admin role,

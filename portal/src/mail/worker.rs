@@ -221,11 +221,31 @@ mod tests {
         let now: Timestamp = "2026-11-25T09:00:00Z".parse().unwrap();
         store.queue_mail(mail(now)).await.unwrap();
         let lease_until = now + LEASE;
-        assert_eq!(store.claim_due_mail(now, lease_until, 10).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .claim_due_mail(now, lease_until, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         // A second instance looking at the same moment finds nothing to send.
-        assert!(store.claim_due_mail(now, lease_until, 10).await.unwrap().is_empty());
+        assert!(
+            store
+                .claim_due_mail(now, lease_until, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         // If the first died mid-send, the mail is due again when the lease ends.
-        assert_eq!(store.claim_due_mail(lease_until, lease_until + LEASE, 10).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .claim_due_mail(lease_until, lease_until + LEASE, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[tokio::test]

@@ -8,8 +8,7 @@ use uuid::Uuid;
 use super::{SqliteStore, rows::ts};
 use crate::store::{MailOutbox, OutgoingMail, QueuedMail, StoreError};
 
-const MAIL_COLUMNS: &str =
-    "mail_id, to_addr, subject, text_body, html_body, created_at, attempts";
+const MAIL_COLUMNS: &str = "mail_id, to_addr, subject, text_body, html_body, created_at, attempts";
 
 /// Reads rows of [`MAIL_COLUMNS`].
 fn read_mail(
@@ -80,7 +79,10 @@ impl MailOutbox for SqliteStore {
                     "UPDATE mail_outbox SET next_attempt_at = ?2 WHERE mail_id = ?1",
                 )?;
                 for queued in &due {
-                    lease.execute(params![queued.mail.mail_id.to_string(), lease_until.to_string()])?;
+                    lease.execute(params![
+                        queued.mail.mail_id.to_string(),
+                        lease_until.to_string()
+                    ])?;
                 }
                 Ok(due)
             })
