@@ -222,6 +222,8 @@ pub fn redact_url(raw: &str) -> String {
 }
 
 #[cfg(test)]
+// figment's Jail closures return its own (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

@@ -19,6 +19,8 @@
 //! - [`server`]: `portal serve` — wires everything together and shuts down gracefully.
 //! - [`demo`]: the demo city that `portal serve --demo` puts into an empty data directory.
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod accounts;
 pub mod broker;
 pub mod cli;

@@ -40,7 +40,7 @@ impl TokenPurpose {
     }
 }
 
-/// How long a browser session lasts without use, and an API bearer token in all.
+/// How long a browser session or an API bearer token lasts without use (each use slides it).
 pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(24 * 14);
 
 /// A fresh token: the text for the user and the hash for the store.
