@@ -12,6 +12,7 @@
 //!   the transports (SMTP through lettre, or `.eml` files in `DATA/outbox/`).
 //! - [`accounts`]: the account service — registration, verification, login, reset, changes,
 //!   withdrawal and staff invitations — orchestrating the store, the clock and the mail outbox.
+//! - [`family`]: こども情報 and 出産予定日 of guardians.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
@@ -28,6 +29,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod family;
 pub mod i18n;
 pub mod mail;
 pub mod server;

@@ -112,8 +112,10 @@ pub fn build(
             settings.mail.from.clone(),
         )?),
     };
+    let family = crate::family::Family::new(Arc::new(store.clone()), Arc::clone(&clock));
     let state = AppState {
         accounts,
+        family,
         db: store.db().clone(),
         csrf_key: Arc::new(key),
         secure_cookies: settings.secure_cookies(),

@@ -36,3 +36,35 @@ impl FromStr for AccountId {
         Uuid::parse_str(s).map(Self)
     }
 }
+
+/// The id of a registered child (こども情報).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ChildId(pub Uuid);
+
+impl ChildId {
+    /// A new id for a child registered now.
+    pub fn new() -> Self {
+        Self(Uuid::now_v7())
+    }
+}
+
+impl Default for ChildId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for ChildId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for ChildId {
+    type Err = uuid::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self)
+    }
+}

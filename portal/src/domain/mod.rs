@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, no clock reads — every input is passed in.
 
 pub mod email;
+pub mod family;
 pub mod ids;
 pub mod password;
 pub mod roles;
@@ -8,5 +9,5 @@ pub mod tokens;
 pub mod validation;
 
 pub use email::Email;
-pub use ids::AccountId;
+pub use ids::{AccountId, ChildId};
 pub use roles::Role;

@@ -9,11 +9,11 @@ pub mod sqlite;
 mod types;
 
 use async_trait::async_trait;
-use jiff::Timestamp;
+use jiff::{Timestamp, civil::Date};
 
 pub use types::*;
 
-use crate::domain::{AccountId, Email, Role};
+use crate::domain::{AccountId, ChildId, Email, Role, family::ValidChild};
 
 /// A failure of the store itself (not of the caller's input).
 #[derive(Debug, thiserror::Error)]
@@ -110,6 +110,48 @@ pub trait AccountStore: Send + Sync + 'static {
 
     /// How many accounts exist, by status (for `/metrics`).
     async fn count_accounts(&self) -> Result<Vec<(AccountStatus, u64)>, StoreError>;
+}
+
+/// こども情報 and 出産予定日, always scoped to the guardian's account.
+#[async_trait]
+pub trait FamilyStore: Send + Sync + 'static {
+    /// The guardian's children, oldest first.
+    async fn children(&self, account_id: AccountId) -> Result<Vec<Child>, StoreError>;
+
+    /// Registers a child.
+    async fn add_child(
+        &self,
+        account_id: AccountId,
+        child: ValidChild,
+        now: Timestamp,
+    ) -> Result<ChildId, StoreError>;
+
+    /// Replaces a child's details; `false` when the child is not this guardian's.
+    async fn update_child(
+        &self,
+        account_id: AccountId,
+        child_id: ChildId,
+        child: ValidChild,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Removes a child; `false` when the child is not this guardian's.
+    async fn delete_child(
+        &self,
+        account_id: AccountId,
+        child_id: ChildId,
+    ) -> Result<bool, StoreError>;
+
+    /// The guardian's 出産予定日, if registered.
+    async fn due_date(&self, account_id: AccountId) -> Result<Option<Date>, StoreError>;
+
+    /// Sets or (with `None`) removes the 出産予定日.
+    async fn set_due_date(
+        &self,
+        account_id: AccountId,
+        due_date: Option<Date>,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
 }
 
 /// Browser sessions and API bearer tokens.

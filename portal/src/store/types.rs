@@ -200,3 +200,12 @@ pub struct SessionInfo {
     /// When it ends unless used.
     pub expires_at: Timestamp,
 }
+
+/// A registered child.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Child {
+    /// Its id.
+    pub child_id: crate::domain::ChildId,
+    /// The details.
+    pub details: crate::domain::family::ValidChild,
+}

@@ -72,6 +72,16 @@ impl From<AccountError> for AppError {
     }
 }
 
+impl From<crate::family::FamilyError> for AppError {
+    fn from(error: crate::family::FamilyError) -> Self {
+        match error {
+            crate::family::FamilyError::Invalid(errors) => AppError::Invalid(errors),
+            crate::family::FamilyError::NotFound => AppError::NotFound,
+            crate::family::FamilyError::Store(error) => AppError::Internal(error.to_string()),
+        }
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(error: askama::Error) -> Self {
         AppError::Internal(format!("template: {error}"))

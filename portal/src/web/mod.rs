@@ -30,6 +30,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub struct AppState {
     /// The account service.
     pub accounts: Accounts,
+    /// The family service (children, due date).
+    pub family: crate::family::Family,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).

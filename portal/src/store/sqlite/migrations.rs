@@ -8,7 +8,10 @@ use sha2::{Digest, Sha256};
 use crate::store::StoreError;
 
 /// The migrations, in order. Never edit or reorder one that has been released: append.
-pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("migrations/0001_accounts.sql"))];
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("migrations/0001_accounts.sql")),
+    (2, include_str!("migrations/0002_family.sql")),
+];
 
 /// Applies every migration not yet applied, each in its own transaction.
 pub fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod auth;
+mod family;
 mod home;
 mod legal;
 mod register;
@@ -60,6 +61,20 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/staff/welcome",
             get(admin::welcome_form).post(admin::welcome),
+        )
+        .route("/kosodate", get(family::overview))
+        .route(
+            "/kosodate/children/new",
+            get(family::new_form).post(family::create),
+        )
+        .route(
+            "/kosodate/children/{child_id}",
+            get(family::edit_form).post(family::update),
+        )
+        .route("/kosodate/children/{child_id}/delete", post(family::delete))
+        .route(
+            "/kosodate/due-date",
+            get(family::due_date_form).post(family::set_due_date),
         )
         .route("/terms", get(legal::terms))
         .route("/privacy", get(legal::privacy))

@@ -1,0 +1,176 @@
+//! [`FamilyStore`] on SQLite.
+
+use async_trait::async_trait;
+use jiff::{Timestamp, civil::Date};
+use rusqlite::{OptionalExtension, params};
+
+use super::SqliteStore;
+use crate::{
+    domain::{
+        AccountId, ChildId,
+        family::{Relationship, Sex, ValidChild},
+    },
+    store::{Child, FamilyStore, StoreError},
+};
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+#[async_trait]
+impl FamilyStore for SqliteStore {
+    async fn children(&self, account_id: AccountId) -> Result<Vec<Child>, StoreError> {
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(
+                    "SELECT child_id, family_name, given_name, sex, birth_date, relationship \
+                     FROM children WHERE account_id = ?1 ORDER BY birth_date, child_id",
+                )?;
+                let rows = statement.query_map([account_id.to_string()], |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, String>(5)?,
+                    ))
+                })?;
+                let mut children = Vec::new();
+                for row in rows {
+                    let (child_id, family_name, given_name, sex, birth_date, relationship) = row?;
+                    children.push(Child {
+                        child_id: child_id
+                            .parse()
+                            .map_err(|_| corrupt("child id", &child_id))?,
+                        details: ValidChild {
+                            family_name,
+                            given_name,
+                            sex: sex.parse::<Sex>().map_err(|()| corrupt("sex", &sex))?,
+                            birth_date: birth_date
+                                .parse::<Date>()
+                                .map_err(|_| corrupt("birth date", &birth_date))?,
+                            relationship: relationship
+                                .parse::<Relationship>()
+                                .map_err(|()| corrupt("relationship", &relationship))?,
+                        },
+                    });
+                }
+                Ok(children)
+            })
+            .await
+    }
+
+    async fn add_child(
+        &self,
+        account_id: AccountId,
+        child: ValidChild,
+        now: Timestamp,
+    ) -> Result<ChildId, StoreError> {
+        let child_id = ChildId::new();
+        self.db
+            .write(move |tx| {
+                tx.execute(
+                    "INSERT INTO children (child_id, account_id, family_name, given_name, sex, \
+                     birth_date, relationship, created_at, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                    params![
+                        child_id.to_string(),
+                        account_id.to_string(),
+                        child.family_name,
+                        child.given_name,
+                        child.sex.as_str(),
+                        child.birth_date.to_string(),
+                        child.relationship.as_str(),
+                        now.to_string(),
+                    ],
+                )?;
+                Ok(child_id)
+            })
+            .await
+    }
+
+    async fn update_child(
+        &self,
+        account_id: AccountId,
+        child_id: ChildId,
+        child: ValidChild,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.db
+            .write(move |tx| {
+                let changed = tx.execute(
+                    "UPDATE children SET family_name = ?3, given_name = ?4, sex = ?5, \
+                     birth_date = ?6, relationship = ?7, updated_at = ?8 \
+                     WHERE child_id = ?1 AND account_id = ?2",
+                    params![
+                        child_id.to_string(),
+                        account_id.to_string(),
+                        child.family_name,
+                        child.given_name,
+                        child.sex.as_str(),
+                        child.birth_date.to_string(),
+                        child.relationship.as_str(),
+                        now.to_string(),
+                    ],
+                )?;
+                Ok(changed == 1)
+            })
+            .await
+    }
+
+    async fn delete_child(
+        &self,
+        account_id: AccountId,
+        child_id: ChildId,
+    ) -> Result<bool, StoreError> {
+        self.db
+            .write(move |tx| {
+                let deleted = tx.execute(
+                    "DELETE FROM children WHERE child_id = ?1 AND account_id = ?2",
+                    params![child_id.to_string(), account_id.to_string()],
+                )?;
+                Ok(deleted == 1)
+            })
+            .await
+    }
+
+    async fn due_date(&self, account_id: AccountId) -> Result<Option<Date>, StoreError> {
+        let stored = self
+            .db
+            .read(move |conn| {
+                Ok(conn
+                    .query_row(
+                        "SELECT due_date FROM due_dates WHERE account_id = ?1",
+                        [account_id.to_string()],
+                        |row| row.get::<_, String>(0),
+                    )
+                    .optional()?)
+            })
+            .await?;
+        stored
+            .map(|text| text.parse::<Date>().map_err(|_| corrupt("due date", &text)))
+            .transpose()
+    }
+
+    async fn set_due_date(
+        &self,
+        account_id: AccountId,
+        due_date: Option<Date>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.db
+            .write(move |tx| {
+                match due_date {
+                    Some(date) => tx.execute(
+                        "INSERT INTO due_dates (account_id, due_date, updated_at) VALUES (?1, ?2, ?3) \
+                         ON CONFLICT (account_id) DO UPDATE SET due_date = ?2, updated_at = ?3",
+                        params![account_id.to_string(), date.to_string(), now.to_string()],
+                    )?,
+                    None => tx.execute("DELETE FROM due_dates WHERE account_id = ?1", [account_id.to_string()])?,
+                };
+                Ok(())
+            })
+            .await
+    }
+}
