@@ -28,7 +28,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail, ensure};
 use fantoccini::{Client, ClientBuilder, Locator};
 use tempfile::TempDir;
 
@@ -611,6 +611,25 @@ impl Portal {
         kill_group(&mut self.child);
         self.child = self.spec.spawn(&self.stdout, &self.stderr)?;
         self.wait_healthy(PORTAL_STARTUP_TIMEOUT).await
+    }
+
+    /// Sends SIGTERM (what systemd sends on stop) and waits up to `timeout` for the
+    /// process to exit; returns its exit status.
+    pub async fn terminate(&mut self, timeout: Duration) -> Result<std::process::ExitStatus> {
+        let pid = rustix::process::Pid::from_child(&self.child);
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM)
+            .context("sending SIGTERM to the portal")?;
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            ensure!(
+                Instant::now() < deadline,
+                "the portal did not exit within {timeout:?} of SIGTERM"
+            );
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// Options for a portal with extra arguments or environment.

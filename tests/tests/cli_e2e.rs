@@ -101,3 +101,41 @@ async fn the_first_admin_is_made_from_the_command_line() -> Result<()> {
     .await;
     portal.explain(result)
 }
+
+/// SIGTERM (systemd's stop) lets the portal finish and exit cleanly, and the data it
+/// acknowledged is there when it starts again.
+#[tokio::test]
+async fn sigterm_shuts_down_cleanly_and_keeps_the_data() -> Result<()> {
+    let mut portal = Portal::builder().arg("--demo").start().await?;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let login = json!({"email": "citizen@demo.invalid", "password": "shimin-demo-2026"});
+    let result = async {
+        let token: Value = http
+            .post(portal.url("/api/v1/session"))
+            .json(&login)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let status = portal.terminate(Duration::from_secs(15)).await?;
+        ensure!(status.success(), "exit status after SIGTERM: {status}");
+        ensure!(portal.stderr().contains("stopped"), "no clean stop logged");
+        portal.kill9_and_restart().await?;
+        let me = http
+            .get(portal.url("/api/v1/me"))
+            .bearer_auth(token["token"].as_str().context("token")?)
+            .send()
+            .await?;
+        ensure!(
+            me.status() == reqwest::StatusCode::OK,
+            "the session did not survive the restart: {}",
+            me.status()
+        );
+        Ok(())
+    }
+    .await;
+    portal.explain(result)
+}
