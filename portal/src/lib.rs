@@ -12,6 +12,7 @@
 //!   the transports (SMTP through lettre, or `.eml` files in `DATA/outbox/`).
 //! - [`accounts`]: the account service — registration, verification, login, reset, changes,
 //!   withdrawal and staff invitations — orchestrating the store, the clock and the mail outbox.
+//! - [`centers`]: 子育て支援センター and their staff.
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
@@ -24,6 +25,7 @@
 
 pub mod accounts;
 pub mod broker;
+pub mod centers;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -113,8 +113,14 @@ pub fn build(
         )?),
     };
     let family = crate::family::Family::new(Arc::new(store.clone()), Arc::clone(&clock));
+    let centers = crate::centers::Centers::new(
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        Arc::clone(&clock),
+    );
     let state = AppState {
         accounts,
+        centers,
         family,
         db: store.db().clone(),
         csrf_key: Arc::new(key),

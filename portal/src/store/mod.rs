@@ -13,7 +13,9 @@ use jiff::{Timestamp, civil::Date};
 
 pub use types::*;
 
-use crate::domain::{AccountId, ChildId, Email, Role, family::ValidChild};
+use shimin_sync::ids::CenterId;
+
+use crate::domain::{AccountId, ChildId, Email, Role, centers::ValidCenter, family::ValidChild};
 
 /// A failure of the store itself (not of the caller's input).
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +154,30 @@ pub trait FamilyStore: Send + Sync + 'static {
         due_date: Option<Date>,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+}
+
+/// 子育て支援センター and their staff.
+#[async_trait]
+pub trait CenterStore: Send + Sync + 'static {
+    /// Every center, by id.
+    async fn centers(&self) -> Result<Vec<Center>, StoreError>;
+
+    /// Creates a center; `false` (nothing changed) when the id is taken.
+    async fn create_center(&self, center: ValidCenter, now: Timestamp) -> Result<bool, StoreError>;
+
+    /// Replaces a center's details (not its id); `false` when there is no such center.
+    async fn update_center(&self, center: ValidCenter, now: Timestamp) -> Result<bool, StoreError>;
+
+    /// Assigns (or with `false` removes) a staff member to a center.
+    async fn set_center_staff(
+        &self,
+        center_id: &CenterId,
+        account_id: AccountId,
+        assigned: bool,
+    ) -> Result<(), StoreError>;
+
+    /// The staff of a center.
+    async fn center_staff(&self, center_id: &CenterId) -> Result<Vec<Account>, StoreError>;
 }
 
 /// Browser sessions and API bearer tokens.

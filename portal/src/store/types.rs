@@ -209,3 +209,10 @@ pub struct Child {
     /// The details.
     pub details: crate::domain::family::ValidChild,
 }
+
+/// A 子育て支援センター.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Center {
+    /// Its details (the id among them).
+    pub details: crate::domain::centers::ValidCenter,
+}

@@ -30,6 +30,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub struct AppState {
     /// The account service.
     pub accounts: Accounts,
+    /// The center service.
+    pub centers: crate::centers::Centers,
     /// The family service (children, due date).
     pub family: crate::family::Family,
     /// The database, for the health check.

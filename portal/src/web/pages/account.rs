@@ -11,7 +11,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar};
 use serde::Deserialize;
 
 use super::{
-    Base, invalid, ok,
+    Base, Saved, invalid, ok,
     register::{MessagePage, TokenQuery},
     render,
 };
@@ -37,13 +37,6 @@ struct AccountPage {
     errors: FieldErrors,
 }
 
-/// `?saved=1` after a change.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Saved {
-    saved: Option<String>,
-}
-
 /// `GET /account`: the account's details and the name form.
 pub async fn overview(
     State(state): State<AppState>,
@@ -55,7 +48,7 @@ pub async fn overview(
         email: user.email.to_string(),
         family_name: user.family_name.clone(),
         given_name: user.given_name.clone(),
-        saved: saved.saved.is_some(),
+        saved: saved.is_set(),
         errors: FieldErrors::default(),
         b: Base::new(&ctx, state.accounts.city(), "page.account.title"),
     })

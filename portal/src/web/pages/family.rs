@@ -9,7 +9,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{Base, auth::CsrfOnly, invalid, ok};
+use super::{Base, Saved, auth::CsrfOnly, invalid, ok};
 use crate::{
     domain::{
         ChildId,
@@ -37,13 +37,6 @@ struct FamilyPage {
     children: Vec<ChildRow>,
     due_date: Option<String>,
     saved: bool,
-}
-
-/// `?saved=1` after a change.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Saved {
-    saved: Option<String>,
 }
 
 /// `GET /kosodate`: 保護者のこども and the 出産予定日.
@@ -79,7 +72,7 @@ pub async fn overview(
         b: Base::new(&ctx, state.accounts.city(), "page.family.title"),
         children,
         due_date,
-        saved: saved.saved.is_some(),
+        saved: saved.is_set(),
     })
 }
 

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod auth;
+mod centers;
 mod family;
 mod home;
 mod legal;
@@ -58,6 +59,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/staff", get(admin::staff).post(admin::invite))
         .route("/admin/staff/{account_id}/roles", post(admin::set_roles))
+        .route("/admin/centers", get(centers::list).post(centers::create))
+        .route(
+            "/admin/centers/{center_id}",
+            get(centers::show).post(centers::update),
+        )
+        .route("/admin/centers/{center_id}/staff", post(centers::assign))
+        .route(
+            "/admin/centers/{center_id}/staff/{account_id}/remove",
+            post(centers::unassign),
+        )
         .route(
             "/staff/welcome",
             get(admin::welcome_form).post(admin::welcome),
@@ -78,6 +89,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/terms", get(legal::terms))
         .route("/privacy", get(legal::privacy))
+}
+
+/// `?saved=1` after a change: the page then says that the change was saved.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+impl Saved {
+    /// Whether the page follows a saved change.
+    pub fn is_set(&self) -> bool {
+        self.saved.is_some()
+    }
 }
 
 /// What the layout of every page needs.

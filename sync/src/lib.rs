@@ -1,0 +1,21 @@
+//! The contract between the Shimin portal and its kiosks: what travels over MQTT and what a
+//! phone shows to a kiosk camera. Pure code: no network, no disk, no clock — every function
+//! that needs the time takes it as an argument.
+//!
+//! - [`ids`] — newtype ids (`KioskId`, `CenterId`, `EventId`, `GuardianId`, `ChildNo`, `KeyId`).
+//! - [`topics`] — every MQTT topic under `shimin/v1/`, its QoS, retain flag and publisher.
+//! - [`messages`] — the versioned JSON messages (`"v": 1`) and [`messages::decode`].
+//! - [`pass`] — the signed pass (COSE_Sign1, Ed25519, Base45, `SP1:`): issue and verify offline.
+//! - [`replay`] — the rule that a pass drives at most one check-in/out at a center.
+//! - [`toggle`] — what one accepted scan does: check in, or check out.
+//! - [`outbox`] — the kiosk's outbox state machine: enqueue, due, sent, ack, backoff, reconnect.
+//!
+//! `PROTOCOL.md` beside this crate documents the wire format for other implementations.
+
+pub mod ids;
+pub mod messages;
+pub mod outbox;
+pub mod pass;
+pub mod replay;
+pub mod toggle;
+pub mod topics;
