@@ -19,6 +19,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_CITY_NAME", "city_name"),
     ("PORTAL_TRUST_PROXY", "trust_proxy"),
     ("PORTAL_LOG_FORMAT", "log_format"),
+    ("PORTAL_INSTANCE_ID", "instance_id"),
     ("PORTAL_MQTT_URL", "mqtt.url"),
     ("PORTAL_MQTT_LISTEN", "mqtt.listen"),
     ("PORTAL_SMTP_URL", "mail.smtp_url"),
@@ -48,6 +49,9 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// `text` (human) or `json` (one object per line) logs. Default `text`; env `PORTAL_LOG_FORMAT`.
     pub log_format: LogFormat,
+    /// The name of this portal instance, unique among instances sharing one database (it
+    /// marks the work this instance has claimed). Default `portal-1`; env `PORTAL_INSTANCE_ID`.
+    pub instance_id: String,
     /// MQTT: the embedded broker, or an external one.
     pub mqtt: MqttSettings,
     /// Outgoing mail.
@@ -110,6 +114,7 @@ impl Default for Settings {
             city_name: "東広島市".to_owned(),
             trust_proxy: false,
             log_format: LogFormat::Text,
+            instance_id: "portal-1".to_owned(),
             mqtt: MqttSettings {
                 url: None,
                 listen: SocketAddr::from(([127, 0, 0, 1], 1883)),
@@ -201,6 +206,7 @@ impl fmt::Debug for Settings {
             .field("city_name", &self.city_name)
             .field("trust_proxy", &self.trust_proxy)
             .field("log_format", &self.log_format)
+            .field("instance_id", &self.instance_id)
             .field("mqtt", &self.mqtt.url.as_ref().map(|url| redact_url(url)))
             .field("mqtt_listen", &self.mqtt.listen)
             .field("mail", &self.mail)

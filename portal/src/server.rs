@@ -134,6 +134,7 @@ pub fn build(
         transport,
         clock,
         wake,
+        instance: settings.instance_id.clone(),
     };
     Ok(Parts {
         state,

@@ -63,11 +63,14 @@ pub fn target_dir() -> PathBuf {
 /// Serialises the "build the portal if it is missing" step between tests.
 static BUILD_LOCK: Mutex<bool> = Mutex::new(false);
 
-/// The built `portal` binary, `<target>/debug/portal`.
+/// The built `portal` binary, `<target>/e2e/debug/portal`.
 ///
-/// Runs `cargo build -p portal --bin portal` once per test process first, so a
-/// bare `cargo test` never runs the tests against a stale binary. `SHIMIN_PORTAL_BIN=/path/to/portal`
-/// runs the tests against another binary (e.g. a release build) instead.
+/// Runs `cargo build -p portal --bin portal` once per test process, into a target directory
+/// of its own: `cargo test` builds the same binary with the test-only features of the portal's
+/// dev-dependencies into `<target>/debug`, and sharing that path would make each side rebuild
+/// the other's binary. When nothing changed the build takes a fraction of a second, so the
+/// tests never run against a stale binary. `SHIMIN_PORTAL_BIN=/path/to/portal` runs the tests
+/// against another binary (e.g. a release build) instead.
 pub fn portal_bin() -> Result<PathBuf> {
     if let Some(bin) = std::env::var_os("SHIMIN_PORTAL_BIN").filter(|b| !b.is_empty()) {
         let bin = PathBuf::from(bin);
@@ -76,18 +79,18 @@ pub fn portal_bin() -> Result<PathBuf> {
         }
         return Ok(bin);
     }
-    let bin = target_dir().join("debug").join("portal");
+    let target = target_dir().join("e2e");
+    let bin = target.join("debug").join("portal");
     let mut built = BUILD_LOCK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    // Build once per test process, even when a binary exists: a stale binary
-    // would test old code. When it is up to date this takes a fraction of a second.
     if *built && bin.is_file() {
         return Ok(bin);
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let status = Command::new(&cargo)
         .args(["build", "-p", "portal", "--bin", "portal"])
+        .env("CARGO_TARGET_DIR", &target)
         .current_dir(workspace_root())
         .status()
         .with_context(|| format!("running {} build -p portal", cargo.to_string_lossy()))?;

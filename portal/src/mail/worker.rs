@@ -43,6 +43,8 @@ pub struct MailWorker {
     pub clock: Arc<dyn Clock>,
     /// Woken when mail is queued, so it leaves at once.
     pub wake: Arc<Notify>,
+    /// This portal instance's name (`instance_id` setting): its claims on mail.
+    pub instance: String,
 }
 
 impl MailWorker {
@@ -52,7 +54,10 @@ impl MailWorker {
         loop {
             let now = self.clock.now();
             let lease_until = now.checked_add(LEASE).unwrap_or(now);
-            let due = self.outbox.claim_due_mail(now, lease_until, BATCH).await?;
+            let due = self
+                .outbox
+                .claim_due_mail(&self.instance, now, lease_until, BATCH)
+                .await?;
             if due.is_empty() {
                 return Ok(handed_over);
             }
@@ -92,6 +97,19 @@ impl MailWorker {
 
     /// Runs until `stop` is cancelled.
     pub async fn run(self, stop: CancellationToken) {
+        // Mail this instance claimed before a crash was never handed over (or was, and will be
+        // again with the same Message-ID): make it due now rather than when the lease ends.
+        match self
+            .outbox
+            .release_claims(&self.instance, self.clock.now())
+            .await
+        {
+            Ok(count) if count > 0 => {
+                tracing::info!(count, "took back mail claimed before a restart")
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "releasing mail claims failed"),
+        }
         let mut last_purge = Timestamp::UNIX_EPOCH;
         loop {
             if let Err(error) = self.run_once().await {
@@ -197,6 +215,7 @@ mod tests {
             transport: transport.clone(),
             clock: Arc::new(clock.clone()),
             wake: Arc::new(Notify::new()),
+            instance: "test".into(),
         };
         let queued = mail(clock.now());
         store.queue_mail(queued.clone()).await.unwrap();
@@ -221,31 +240,26 @@ mod tests {
         let now: Timestamp = "2026-11-25T09:00:00Z".parse().unwrap();
         store.queue_mail(mail(now)).await.unwrap();
         let lease_until = now + LEASE;
-        assert_eq!(
-            store
-                .claim_due_mail(now, lease_until, 10)
-                .await
-                .unwrap()
-                .len(),
-            1
-        );
+        let claim = |instance: &'static str, at: Timestamp| {
+            let store = store.clone();
+            async move {
+                store
+                    .claim_due_mail(instance, at, at + LEASE, 10)
+                    .await
+                    .unwrap()
+                    .len()
+            }
+        };
+        assert_eq!(claim("a", now).await, 1);
         // A second instance looking at the same moment finds nothing to send.
-        assert!(
-            store
-                .claim_due_mail(now, lease_until, 10)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        // If the first died mid-send, the mail is due again when the lease ends.
-        assert_eq!(
-            store
-                .claim_due_mail(lease_until, lease_until + LEASE, 10)
-                .await
-                .unwrap()
-                .len(),
-            1
-        );
+        assert_eq!(claim("b", now).await, 0);
+        // Another instance starting does not take a's claim back; a restarted a does.
+        assert_eq!(store.release_claims("b", now).await.unwrap(), 0);
+        assert_eq!(claim("b", now).await, 0);
+        assert_eq!(store.release_claims("a", now).await.unwrap(), 1);
+        assert_eq!(claim("a", now).await, 1);
+        // If a died mid-send and never came back, the mail is due again when the lease ends.
+        assert_eq!(claim("b", lease_until).await, 1);
     }
 
     #[tokio::test]
@@ -262,6 +276,7 @@ mod tests {
             transport: transport.clone(),
             clock: Arc::new(clock.clone()),
             wake: Arc::new(Notify::new()),
+            instance: "test".into(),
         };
         store.queue_mail(mail(clock.now())).await.unwrap();
         assert_eq!(worker.run_once().await.unwrap(), 0);

@@ -210,10 +210,15 @@ pub trait MailOutbox: Send + Sync + 'static {
     /// worker that dies mid-send leaves its mail to be retried when the lease ends.
     async fn claim_due_mail(
         &self,
+        instance: &str,
         now: Timestamp,
         lease_until: Timestamp,
         limit: usize,
     ) -> Result<Vec<QueuedMail>, StoreError>;
+
+    /// Makes every unsent mail claimed by `instance` due at `now` again: called when that
+    /// instance starts, since whatever it claimed before was lost with the old process.
+    async fn release_claims(&self, instance: &str, now: Timestamp) -> Result<u64, StoreError>;
 
     /// Every queued, sent or dead mail to `address` (case-insensitive), oldest first, for the
     /// staff's delivery view and for tests.

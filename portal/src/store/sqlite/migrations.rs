@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_accounts.sql")),
     (2, include_str!("migrations/0002_family.sql")),
     (3, include_str!("migrations/0003_centers.sql")),
+    (4, include_str!("migrations/0004_mail_claims.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

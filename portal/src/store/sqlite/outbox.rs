@@ -59,12 +59,28 @@ impl MailOutbox for SqliteStore {
             .await
     }
 
+    async fn release_claims(&self, instance: &str, now: Timestamp) -> Result<u64, StoreError> {
+        let instance = instance.to_owned();
+        self.db
+            .write(move |tx| {
+                let released = tx.execute(
+                    "UPDATE mail_outbox SET next_attempt_at = ?2, claimed_by = NULL \
+                     WHERE claimed_by = ?1 AND sent_at IS NULL AND next_attempt_at IS NOT NULL",
+                    params![instance, now.to_string()],
+                )?;
+                Ok(released as u64)
+            })
+            .await
+    }
+
     async fn claim_due_mail(
         &self,
+        instance: &str,
         now: Timestamp,
         lease_until: Timestamp,
         limit: usize,
     ) -> Result<Vec<QueuedMail>, StoreError> {
+        let instance = instance.to_owned();
         self.db
             .write(move |conn| {
                 let sql = format!(
@@ -76,12 +92,13 @@ impl MailOutbox for SqliteStore {
                     params![now.to_string(), i64::try_from(limit).unwrap_or(i64::MAX)],
                 )?;
                 let mut lease = conn.prepare_cached(
-                    "UPDATE mail_outbox SET next_attempt_at = ?2 WHERE mail_id = ?1",
+                    "UPDATE mail_outbox SET next_attempt_at = ?2, claimed_by = ?3 WHERE mail_id = ?1",
                 )?;
                 for queued in &due {
                     lease.execute(params![
                         queued.mail.mail_id.to_string(),
-                        lease_until.to_string()
+                        lease_until.to_string(),
+                        instance
                     ])?;
                 }
                 Ok(due)
@@ -93,7 +110,7 @@ impl MailOutbox for SqliteStore {
         self.db
             .write(move |tx| {
                 tx.execute(
-                    "UPDATE mail_outbox SET sent_at = ?2, next_attempt_at = NULL, \
+                    "UPDATE mail_outbox SET sent_at = ?2, next_attempt_at = NULL, claimed_by = NULL, \
                      attempts = attempts + 1, last_error = NULL WHERE mail_id = ?1",
                     params![mail_id.to_string(), now.to_string()],
                 )?;
@@ -113,7 +130,7 @@ impl MailOutbox for SqliteStore {
             .write(move |tx| {
                 tx.execute(
                     "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, \
-                     next_attempt_at = ?3 WHERE mail_id = ?1",
+                     next_attempt_at = ?3, claimed_by = NULL WHERE mail_id = ?1",
                     params![
                         mail_id.to_string(),
                         error,
