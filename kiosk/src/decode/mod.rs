@@ -1,0 +1,3 @@
+//! Finding and reading codes in camera frames.
+
+pub mod cli;

@@ -1,0 +1,53 @@
+//! The `kiosk` binary: a thin shell over the `kiosk` library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// The Shimin kiosk.
+#[derive(Debug, Parser)]
+#[command(name = "kiosk", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the kiosk.
+    Run {
+        /// Configuration file (TOML).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// No window: log what the screen would say.
+        #[arg(long)]
+        headless: bool,
+        /// Read camera frames from image files in this folder (new files are picked up).
+        #[arg(long)]
+        frames: Option<PathBuf>,
+    },
+    /// Decode every code in each image; one line per code found.
+    Decode {
+        /// Print JSON lines: {"file", "symbology", "text"}.
+        #[arg(long)]
+        json: bool,
+        /// Image files.
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Run {
+            config,
+            headless,
+            frames,
+        } => kiosk::run::main(kiosk::run::RunArgs {
+            config,
+            headless,
+            frames,
+        }),
+        Command::Decode { json, images } => kiosk::decode::cli::run(json, &images),
+    }
+}
