@@ -9,11 +9,15 @@
 //! - [`replay`] — the rule that a pass drives at most one check-in/out at a center.
 //! - [`toggle`] — what one accepted scan does: check in, or check out.
 //! - [`outbox`] — the kiosk's outbox state machine: enqueue, due, sent, ack, backoff, reconnect.
+//! - `mqtt` (feature `mqtt`) — the MQTT client link both sides use: connect, reconnect with
+//!   backoff, report events on a channel; the one part of this crate that does I/O.
 //!
 //! `PROTOCOL.md` beside this crate documents the wire format for other implementations.
 
 pub mod ids;
 pub mod messages;
+#[cfg(feature = "mqtt")]
+pub mod mqtt;
 pub mod outbox;
 pub mod pass;
 pub mod replay;
