@@ -4,7 +4,20 @@
 //! rumqttd keeps no retained messages across a restart, so whatever the portal publishes as
 //! retained state must be republished when the portal starts (see `sync/PROTOCOL.md`).
 
-use std::net::{SocketAddr, TcpListener};
+use std::{
+    future::Future,
+    net::{SocketAddr, TcpListener},
+    pin::Pin,
+    sync::Arc,
+};
+
+/// Decides whether a client may connect: `(client_id, username, password) -> allowed`.
+/// rumqttd has no topic ACLs: the embedded broker authenticates kiosks, and the portal checks
+/// on receipt that an event came from the kiosk its topic names (PROTOCOL.md §7). A city that
+/// wants the broker itself to keep kiosks to their own topics runs Mosquitto with the ACL in
+/// `config/mosquitto.conf`.
+pub type Authenticator =
+    Arc<dyn Fn(String, String, String) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
 
 /// Why the broker could not start.
 #[derive(Debug, thiserror::Error)]
@@ -51,8 +64,9 @@ next_connection_delay_ms = 1
     toml::from_str(&text).map_err(|error| BrokerError::Config(error.to_string()))
 }
 
-/// Starts the broker on its own thread and returns once it is listening.
-pub fn start(listen: SocketAddr) -> Result<(), BrokerError> {
+/// Starts the broker on its own thread and returns once it is listening. With an
+/// `authenticator`, every client must log in.
+pub fn start(listen: SocketAddr, authenticator: Option<Authenticator>) -> Result<(), BrokerError> {
     // Probe the address first: rumqttd reports a bind failure only in its own log.
     drop(
         TcpListener::bind(listen).map_err(|source| BrokerError::Listen {
@@ -60,7 +74,19 @@ pub fn start(listen: SocketAddr) -> Result<(), BrokerError> {
             source,
         })?,
     );
-    let config = config(listen)?;
+    let mut config = config(listen)?;
+    if let Some(authenticator) = authenticator {
+        for server in config
+            .v4
+            .iter_mut()
+            .flat_map(|servers| servers.values_mut())
+        {
+            let authenticator = Arc::clone(&authenticator);
+            server.set_auth_handler(move |client_id, username, password| {
+                authenticator(client_id, username, password)
+            });
+        }
+    }
     std::thread::Builder::new()
         .name("mqtt-broker".into())
         .spawn(move || {
@@ -98,7 +124,7 @@ mod tests {
     #[test]
     fn a_taken_port_is_reported_clearly() {
         let taken = TcpListener::bind("127.0.0.1:0").unwrap();
-        let error = start(taken.local_addr().unwrap()).unwrap_err();
+        let error = start(taken.local_addr().unwrap(), None).unwrap_err();
         assert!(
             error.to_string().contains("cannot listen for MQTT"),
             "{error}"

@@ -22,6 +22,14 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_INSTANCE_ID", "instance_id"),
     ("PORTAL_MQTT_URL", "mqtt.url"),
     ("PORTAL_MQTT_LISTEN", "mqtt.listen"),
+    ("PORTAL_MQTT_KIOSK_URL", "mqtt.kiosk_url"),
+    ("PORTAL_MQTT_USERNAME", "mqtt.username"),
+    ("PORTAL_MQTT_PASSWORD", "mqtt.password"),
+    (
+        "PORTAL_OCCUPANCY_SOMEWHAT_CROWDED_FROM",
+        "occupancy.somewhat_crowded_from",
+    ),
+    ("PORTAL_OCCUPANCY_CROWDED_FROM", "occupancy.crowded_from"),
     ("PORTAL_SMTP_URL", "mail.smtp_url"),
     ("PORTAL_MAIL_FROM", "mail.from"),
     ("PORTAL_LINE_API_BASE", "line.api_base"),
@@ -54,6 +62,10 @@ pub struct Settings {
     pub instance_id: String,
     /// MQTT: the embedded broker, or an external one.
     pub mqtt: MqttSettings,
+    /// 混雑状況 thresholds in percent of capacity: やや混雑 from `somewhat_crowded_from`
+    /// (default 50), 混雑 from `crowded_from` (default 80). Env
+    /// `PORTAL_OCCUPANCY_SOMEWHAT_CROWDED_FROM`, `PORTAL_OCCUPANCY_CROWDED_FROM`.
+    pub occupancy: shimin_sync::messages::Thresholds,
     /// Outgoing mail.
     pub mail: MailSettings,
     /// The LINE Messaging API.
@@ -71,7 +83,7 @@ pub enum LogFormat {
 }
 
 /// MQTT settings.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct MqttSettings {
     /// An external broker (`mqtt://host:1883`, `mqtts://host:8883`). When unset the portal starts
@@ -79,6 +91,27 @@ pub struct MqttSettings {
     pub url: Option<String>,
     /// Listen address of the embedded broker. Default `127.0.0.1:1883`; env `PORTAL_MQTT_LISTEN`.
     pub listen: SocketAddr,
+    /// The broker URL as kiosks reach it, shown with new kiosk credentials. Default: `url`, or
+    /// the embedded broker's `mqtt://listen`; env `PORTAL_MQTT_KIOSK_URL`.
+    pub kiosk_url: Option<String>,
+    /// The portal's user name on an external broker. Default `portal`; env
+    /// `PORTAL_MQTT_USERNAME`.
+    pub username: String,
+    /// The portal's password on an external broker; env `PORTAL_MQTT_PASSWORD`. (The embedded
+    /// broker gets a fresh random one at every start.)
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for MqttSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MqttSettings")
+            .field("url", &self.url.as_ref().map(|url| redact_url(url)))
+            .field("listen", &self.listen)
+            .field("kiosk_url", &self.kiosk_url)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .finish()
+    }
 }
 
 /// Mail settings.
@@ -118,7 +151,11 @@ impl Default for Settings {
             mqtt: MqttSettings {
                 url: None,
                 listen: SocketAddr::from(([127, 0, 0, 1], 1883)),
+                kiosk_url: None,
+                username: "portal".to_owned(),
+                password: None,
             },
+            occupancy: shimin_sync::messages::Thresholds::default(),
             mail: MailSettings {
                 smtp_url: None,
                 from: "市民ポータルサイト <noreply@portal.invalid>".to_owned(),
@@ -152,7 +189,20 @@ impl Settings {
                 .find(|(name, _)| key.as_str().eq_ignore_ascii_case(name))
                 .map(|(_, path)| (*path).into())
         }));
-        figment.extract().map_err(Box::new)
+        let settings: Self = figment.extract().map_err(Box::new)?;
+        settings.occupancy.check().map_err(|why| {
+            Box::new(figment::Error::from(format!("occupancy thresholds: {why}")))
+        })?;
+        Ok(settings)
+    }
+
+    /// The broker URL kiosks connect to.
+    pub fn kiosk_broker_url(&self) -> String {
+        self.mqtt
+            .kiosk_url
+            .clone()
+            .or_else(|| self.mqtt.url.clone())
+            .unwrap_or_else(|| format!("mqtt://{}", self.mqtt.listen))
     }
 
     /// The base URL for links in mail, without a trailing slash.

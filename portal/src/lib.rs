@@ -13,6 +13,8 @@
 //! - [`accounts`]: the account service — registration, verification, login, reset, changes,
 //!   withdrawal and staff invitations — orchestrating the store, the clock and the mail outbox.
 //! - [`centers`]: 子育て支援センター and their staff.
+//! - [`checkin`]: check-in/out at centers — pass keys and passes, kiosks and their broker
+//!   credentials, applying kiosk events exactly once, live occupancy over MQTT and to browsers.
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
@@ -26,6 +28,7 @@
 pub mod accounts;
 pub mod broker;
 pub mod centers;
+pub mod checkin;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -17,7 +17,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     accounts::Accounts,
-    broker,
     cli::ServeArgs,
     clock::{Clock, SystemClock},
     config::Settings,
@@ -83,6 +82,8 @@ pub struct Parts {
     pub worker: MailWorker,
     /// The store.
     pub store: SqliteStore,
+    /// What the check-in service publishes, for the MQTT link to drain.
+    pub outbound: tokio::sync::mpsc::UnboundedReceiver<crate::checkin::Outbound>,
 }
 
 /// Opens the data directory and builds the application's parts.
@@ -118,10 +119,20 @@ pub fn build(
         Arc::new(store.clone()),
         Arc::clone(&clock),
     );
+    let (checkin, outbound) = crate::checkin::Checkin::new(
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        Arc::clone(&clock),
+        settings.occupancy,
+    );
     let state = AppState {
         accounts,
         centers,
+        checkin,
         family,
+        clock: Arc::clone(&clock),
+        broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),
         csrf_key: Arc::new(key),
         secure_cookies: settings.secure_cookies(),
@@ -140,6 +151,7 @@ pub fn build(
         state,
         worker,
         store,
+        outbound,
     })
 }
 
@@ -165,12 +177,6 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         demo::seed_if_empty(&parts.state.accounts, &parts.store).await?;
     }
-    match &settings.mqtt.url {
-        Some(url) => {
-            tracing::info!(url = %crate::config::redact_url(url), "using external MQTT broker")
-        }
-        None => broker::start(settings.mqtt.listen)?,
-    }
     match &settings.mail.smtp_url {
         Some(url) => {
             tracing::info!(url = %crate::config::redact_url(url), "mail goes through SMTP")
@@ -181,6 +187,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
 
     let stop = CancellationToken::new();
+    let checkin = parts.state.checkin.clone();
+    let mqtt = crate::checkin::link::start(&settings, &checkin, parts.outbound, stop.clone())?;
+    let ticker = tokio::spawn(crate::checkin::link::ticker(checkin, stop.clone()));
     let worker = tokio::spawn(parts.worker.run(stop.clone()));
     let housekeeping = tokio::spawn(housekeeping(
         parts.state.clone(),
@@ -202,6 +211,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), async {
         let _ = worker.await;
         let _ = housekeeping.await;
+        let _ = ticker.await;
+        let _ = mqtt.await;
     })
     .await;
     tracing::info!("stopped");

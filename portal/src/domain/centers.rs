@@ -19,7 +19,7 @@ pub struct CenterInput {
     pub name: String,
     /// 所在地
     pub address: String,
-    /// 定員 (how many people, children and guardians, may be in at once)
+    /// 定員 in families (親子の組数): how many guardians with their children may be in at once
     pub capacity: String,
     /// 開館時刻 HH:MM
     pub opens: String,

@@ -5,12 +5,14 @@
 //! Operations that must happen together (create an account *and* queue its verification mail;
 //! use a token *and* apply its effect) are single trait methods, so each is one transaction.
 
+mod checkin;
 pub mod sqlite;
 mod types;
 
 use async_trait::async_trait;
 use jiff::{Timestamp, civil::Date};
 
+pub use checkin::*;
 pub use types::*;
 
 use shimin_sync::ids::CenterId;

@@ -206,6 +206,8 @@ pub struct SessionInfo {
 pub struct Child {
     /// Its id.
     pub child_id: crate::domain::ChildId,
+    /// Its number in the account (what a pass names it by): 1, 2, 3…, never reused.
+    pub child_no: shimin_sync::ids::ChildNo,
     /// The details.
     pub details: crate::domain::family::ValidChild,
 }

@@ -32,6 +32,12 @@ pub struct AppState {
     pub accounts: Accounts,
     /// The center service.
     pub centers: crate::centers::Centers,
+    /// The check-in service (passes, kiosks, occupancy).
+    pub checkin: crate::checkin::Checkin,
+    /// The clock.
+    pub clock: Arc<dyn crate::clock::Clock>,
+    /// The broker URL as kiosks reach it (shown with new kiosk credentials).
+    pub broker_url: String,
     /// The family service (children, due date).
     pub family: crate::family::Family,
     /// The database, for the health check.

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use jiff::{Timestamp, civil::Date};
 use rusqlite::{OptionalExtension, params};
+use shimin_sync::ids::ChildNo;
 
 use super::SqliteStore;
 use crate::{
@@ -23,8 +24,8 @@ impl FamilyStore for SqliteStore {
         self.db
             .read(move |conn| {
                 let mut statement = conn.prepare_cached(
-                    "SELECT child_id, family_name, given_name, sex, birth_date, relationship \
-                     FROM children WHERE account_id = ?1 ORDER BY birth_date, child_id",
+                    "SELECT child_id, family_name, given_name, sex, birth_date, relationship, \
+                     child_no FROM children WHERE account_id = ?1 ORDER BY birth_date, child_id",
                 )?;
                 let rows = statement.query_map([account_id.to_string()], |row| {
                     Ok((
@@ -34,12 +35,25 @@ impl FamilyStore for SqliteStore {
                         row.get::<_, String>(3)?,
                         row.get::<_, String>(4)?,
                         row.get::<_, String>(5)?,
+                        row.get::<_, i64>(6)?,
                     ))
                 })?;
                 let mut children = Vec::new();
                 for row in rows {
-                    let (child_id, family_name, given_name, sex, birth_date, relationship) = row?;
+                    let (
+                        child_id,
+                        family_name,
+                        given_name,
+                        sex,
+                        birth_date,
+                        relationship,
+                        child_no,
+                    ) = row?;
                     children.push(Child {
+                        child_no: u16::try_from(child_no)
+                            .ok()
+                            .and_then(|n| ChildNo::new(n).ok())
+                            .ok_or_else(|| corrupt("child number", &child_no.to_string()))?,
                         child_id: child_id
                             .parse()
                             .map_err(|_| corrupt("child id", &child_id))?,
@@ -70,10 +84,24 @@ impl FamilyStore for SqliteStore {
         let child_id = ChildId::new();
         self.db
             .write(move |tx| {
+                // Numbers are never reused in an account: a pass issued before a child was
+                // removed must not name the next child registered.
+                let child_no: i64 = tx.query_row(
+                    "INSERT INTO child_numbers (account_id, last_no) VALUES (?1, 1) \
+                     ON CONFLICT (account_id) DO UPDATE SET last_no = last_no + 1 \
+                     RETURNING last_no",
+                    [account_id.to_string()],
+                    |row| row.get(0),
+                )?;
+                if child_no > i64::from(u16::MAX) {
+                    return Err(StoreError::Corrupt(format!(
+                        "account {account_id} has used every child number"
+                    )));
+                }
                 tx.execute(
                     "INSERT INTO children (child_id, account_id, family_name, given_name, sex, \
-                     birth_date, relationship, created_at, updated_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                     birth_date, relationship, created_at, updated_at, child_no) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
                     params![
                         child_id.to_string(),
                         account_id.to_string(),
@@ -83,6 +111,7 @@ impl FamilyStore for SqliteStore {
                         child.birth_date.to_string(),
                         child.relationship.as_str(),
                         now.to_string(),
+                        child_no,
                     ],
                 )?;
                 Ok(child_id)

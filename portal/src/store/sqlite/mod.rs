@@ -9,9 +9,12 @@
 
 mod accounts;
 mod centers;
+mod checkin;
 mod family;
+mod kiosks;
 mod migrations;
 mod outbox;
+mod presence;
 mod rows;
 mod sessions;
 

@@ -3,6 +3,7 @@
 //! `/api/v1/openapi.json` is generated from these handlers and types.
 
 mod account;
+pub mod centers;
 mod session;
 
 use axum::{
@@ -32,6 +33,9 @@ use super::AppState;
         account::request_password_reset,
         account::me,
         account::update_me,
+        centers::list,
+        centers::show,
+        centers::create_pass,
     ),
     components(schemas(
         session::SessionRequest,
@@ -41,12 +45,18 @@ use super::AppState;
         account::Accepted,
         account::Me,
         account::UpdateMe,
+        centers::CenterOccupancy,
+        centers::PassRequest,
+        centers::PassResponse,
         ErrorResponse,
         ErrorDetail,
         FieldError,
     )),
     modifiers(&BearerAuth),
-    tags((name = "accounts", description = "Registration, login and the profile"))
+    tags(
+        (name = "accounts", description = "Registration, login and the profile"),
+        (name = "centers", description = "子育て支援センター: live occupancy (混雑状況) and passes (入退室)")
+    )
 )]
 pub struct ApiDoc;
 
@@ -111,6 +121,9 @@ pub fn routes() -> Router<AppState> {
             post(account::request_password_reset),
         )
         .route("/me", get(account::me).patch(account::update_me))
+        .route("/centers", get(centers::list))
+        .route("/centers/{center_id}", get(centers::show))
+        .route("/passes", post(centers::create_pass))
 }
 
 #[cfg(test)]

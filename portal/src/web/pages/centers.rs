@@ -124,12 +124,54 @@ struct StaffRow {
     email: String,
 }
 
+/// One kiosk as listed.
+struct KioskRow {
+    kiosk_id: String,
+    label: String,
+    state_key: &'static str,
+    state_at: String,
+    pending: String,
+    retired: bool,
+}
+
+impl KioskRow {
+    fn of(kiosk: crate::store::Kiosk) -> Self {
+        use shimin_sync::messages::KioskState;
+        let (state_key, state_at) = match (&kiosk.retired_at, kiosk.state) {
+            (Some(at), _) => ("page.kiosk.retired", *at),
+            (None, Some((KioskState::Online, at))) => ("page.kiosk.online", at),
+            (None, Some((KioskState::Offline, at))) => ("page.kiosk.offline", at),
+            (None, None) => ("page.kiosk.never", kiosk.created_at),
+        };
+        let never = kiosk.state.is_none() && kiosk.retired_at.is_none();
+        Self {
+            kiosk_id: kiosk.kiosk_id.to_string(),
+            label: kiosk.label,
+            state_key,
+            state_at: if never {
+                String::new()
+            } else {
+                state_at
+                    .to_zoned(crate::clock::tokyo())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            },
+            pending: kiosk
+                .pending_events
+                .map(|count| count.to_string())
+                .unwrap_or_default(),
+            retired: kiosk.retired_at.is_some(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin_center.html")]
 struct CenterPage {
     b: Base,
     form: CenterForm,
     staff: Vec<StaffRow>,
+    kiosks: Vec<KioskRow>,
     staff_email: String,
     errors: FieldErrors,
     saved: bool,
@@ -164,10 +206,19 @@ async fn center_page(
             email: account.email.to_string(),
         })
         .collect();
+    let kiosks = state
+        .checkin
+        .kiosks(user)
+        .await?
+        .into_iter()
+        .filter(|kiosk| &kiosk.center_id == center_id)
+        .map(KioskRow::of)
+        .collect();
     Ok(CenterPage {
         b: Base::new(ctx, state.accounts.city(), "page.center.title"),
         form: form.unwrap_or_else(|| CenterForm::of(&center)),
         staff,
+        kiosks,
         staff_email,
         errors,
         saved: false,

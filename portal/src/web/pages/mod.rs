@@ -7,7 +7,10 @@ mod auth;
 mod centers;
 mod family;
 mod home;
+mod kiosks;
 mod legal;
+mod occupancy;
+mod pass;
 mod register;
 
 use axum::{
@@ -87,6 +90,21 @@ pub fn routes() -> Router<AppState> {
             "/kosodate/due-date",
             get(family::due_date_form).post(family::set_due_date),
         )
+        .route("/admin/centers/{center_id}/kiosks", post(kiosks::register))
+        .route(
+            "/admin/centers/{center_id}/kiosks/{kiosk_id}/password",
+            post(kiosks::renew),
+        )
+        .route(
+            "/admin/centers/{center_id}/kiosks/{kiosk_id}/retire",
+            post(kiosks::retire),
+        )
+        .route("/admin/centers/{center_id}/visits", get(kiosks::visits))
+        .route("/kosodate/pass", get(pass::page))
+        .route("/kosodate/pass/qr.svg", get(pass::qr))
+        .route("/kosodate/centers", get(occupancy::list))
+        .route("/kosodate/centers/events", get(occupancy::events))
+        .route("/kosodate/centers/{center_id}", get(occupancy::show))
         .route("/terms", get(legal::terms))
         .route("/privacy", get(legal::privacy))
 }
