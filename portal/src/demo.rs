@@ -1,11 +1,14 @@
 //! The demo city of `portal serve --demo`: into an empty data directory it puts the logins
 //! people need to try the portal — an admin, staff of each role, and a citizen — and prints
-//! them. Later services add their own demo data here (areas, schools, centers, …).
+//! them, and the demo 子育て支援センター with their kiosks ([`crate::demo_centers`]). Later
+//! services add their own demo data here (areas, schools, …).
+
+use std::path::Path;
 
 use crate::{
-    accounts::Accounts,
     domain::{Email, Role},
     store::{AccountStore, sqlite::SqliteStore},
+    web::AppState,
 };
 
 /// The demo password of every demo login.
@@ -27,7 +30,12 @@ const STAFF: &[(&str, &str, &str, &[Role])] = &[
 ];
 
 /// Seeds the demo city if the database has no accounts yet, and prints the logins.
-pub async fn seed_if_empty(accounts: &Accounts, store: &SqliteStore) -> anyhow::Result<()> {
+pub async fn seed_if_empty(
+    state: &AppState,
+    store: &SqliteStore,
+    data_dir: &Path,
+) -> anyhow::Result<()> {
+    let accounts = &state.accounts;
     let counts = store.count_accounts().await?;
     let any = counts.iter().any(|(_, count)| *count > 0);
     if !any {
@@ -46,6 +54,15 @@ pub async fn seed_if_empty(accounts: &Accounts, store: &SqliteStore) -> anyhow::
         store
             .set_roles(citizen, &[], None, jiff::Timestamp::now())
             .await?;
+        crate::demo_centers::seed(
+            state,
+            store,
+            data_dir,
+            "admin@demo.invalid",
+            "center@demo.invalid",
+            CITIZEN,
+        )
+        .await?;
         tracing::info!("demo city created");
     } else if store
         .find_by_email(&Email::parse(CITIZEN)?)

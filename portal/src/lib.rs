@@ -21,7 +21,8 @@
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
 //! - [`broker`]: the embedded MQTT broker (rumqttd) for a one-box install.
 //! - [`server`]: `portal serve` — wires everything together and shuts down gracefully.
-//! - [`demo`]: the demo city that `portal serve --demo` puts into an empty data directory.
+//! - [`demo`], [`demo_centers`]: the demo city that `portal serve --demo` puts into an empty data
+//!   directory.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
@@ -33,6 +34,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod demo_centers;
 pub mod domain;
 pub mod family;
 pub mod i18n;

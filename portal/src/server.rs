@@ -175,7 +175,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let parts = build(&settings, Arc::clone(&clock), install_metrics()?)?;
     if args.demo {
-        demo::seed_if_empty(&parts.state.accounts, &parts.store).await?;
+        demo::seed_if_empty(&parts.state, &parts.store, &settings.data_dir).await?;
     }
     match &settings.mail.smtp_url {
         Some(url) => {
