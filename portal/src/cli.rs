@@ -74,4 +74,15 @@ pub enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Print the kiosks' lines of a Mosquitto `password_file` (`kiosk_id:$7$…`), for a city
+    /// that runs Mosquitto: the portal keeps kiosk passwords in Mosquitto's own hash format.
+    /// Add the portal's own line with `mosquitto_passwd`.
+    MosquittoPasswd {
+        /// Settings file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./data].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
 }

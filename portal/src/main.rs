@@ -84,5 +84,22 @@ async fn main() -> anyhow::Result<()> {
                 Err(other) => Err(other.into()),
             }
         }
+        Command::Admin {
+            action: AdminCommand::MosquittoPasswd { config, data_dir },
+        } => {
+            init_logging(LogFormat::Text);
+            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
+            let parts = server::build(
+                &settings,
+                std::sync::Arc::new(portal::clock::SystemClock),
+                metrics_exporter_prometheus::PrometheusBuilder::new()
+                    .build_recorder()
+                    .handle(),
+            )?;
+            for line in parts.state.checkin.mosquitto_password_lines().await? {
+                println!("{line}");
+            }
+            Ok(())
+        }
     }
 }

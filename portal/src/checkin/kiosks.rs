@@ -145,6 +145,20 @@ impl Checkin {
         Ok(retired)
     }
 
+    /// The lines of a Mosquitto `password_file` for every active kiosk.
+    pub async fn mosquitto_password_lines(&self) -> Result<Vec<String>, AccountError> {
+        let mut lines = Vec::new();
+        for kiosk in self.inner.store.kiosks().await? {
+            if kiosk.retired_at.is_some() {
+                continue;
+            }
+            if let Some((kiosk, hash)) = self.inner.store.kiosk(&kiosk.kiosk_id).await? {
+                lines.push(format!("{}:{hash}", kiosk.kiosk_id));
+            }
+        }
+        Ok(lines)
+    }
+
     /// Whether an MQTT client may connect to the embedded broker: the portal itself with its
     /// own password, or an active kiosk with its fixed client id and its password.
     pub async fn authenticate(
