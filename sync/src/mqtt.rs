@@ -295,7 +295,12 @@ pub fn start(
 ) -> Result<(LinkHandle, mpsc::Receiver<LinkEvent>, JoinHandle<()>), LinkError> {
     let mqtt = options.to_mqtt()?;
     let capacity = mqtt.request_channel_capacity();
-    let (client, eventloop) = AsyncClient::new(mqtt, capacity);
+    let (client, mut eventloop) = AsyncClient::new(mqtt, capacity);
+    // Small messages one at a time: without TCP_NODELAY, Nagle's algorithm holds each one back
+    // until the broker's delayed ACK (~40 ms on Linux).
+    let mut network = rumqttc::NetworkOptions::new();
+    network.set_tcp_nodelay(true);
+    eventloop.set_network_options(network);
     let (tx, rx) = mpsc::channel(256);
     let stopping = Arc::new(AtomicBool::new(false));
     let task = tokio::spawn(drive(
