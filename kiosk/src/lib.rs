@@ -3,9 +3,29 @@
 //! result in a durable local store before it answers, and syncs with the portal over MQTT.
 //!
 //! - [`decode`] — finding and reading QR codes (and barcodes) in camera frames.
+//! - [`frames`] — where frames come from (`--frames DIR`), newest-only, decoded on a thread.
+//! - [`scan`] — what a decoded text means: verify, center, replay rule, toggle (pure).
+//! - [`view`] — who is in at the center as this kiosk sees it, offline too (pure).
+//! - [`answer`] — the screen's answer: stable codes, Japanese and English words.
+//! - [`core`] — the kiosk's state over its [`store`]: scan, acks, keys, config, presence.
+//! - [`store`] — the durable local store (SQLite, WAL, `synchronous=FULL`).
+//! - [`sync`] — the main loop over the MQTT link: subscribe, status, outbox sends.
+//! - [`feedback`] — lamps and buzzer (logging, or GPIO via the Linux character device).
+//! - [`config`] — settings: defaults → TOML → `KIOSK_*` environment.
+//! - [`clock`] — the time, behind a trait.
 //! - [`run`] — the running kiosk (`kiosk run`).
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod answer;
+pub mod clock;
+pub mod config;
+pub mod core;
 pub mod decode;
+pub mod feedback;
+pub mod frames;
 pub mod run;
+pub mod scan;
+pub mod store;
+pub mod sync;
+pub mod view;

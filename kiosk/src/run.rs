@@ -1,6 +1,28 @@
-//! `kiosk run`: the running kiosk.
+//! `kiosk run`: wires the parts together and runs until SIGTERM or Ctrl-C.
+//!
+//! settings ([`crate::config`]) → local store ([`crate::store`]) → [`crate::core::Kiosk`] →
+//! MQTT link (`shimin_sync::mqtt`, last will = `offline` status) → frames
+//! ([`crate::frames`], `--frames DIR`) → the loop ([`crate::sync::run`]). Logs go to stderr;
+//! with `--headless`, each screen answer is one JSON line on stdout.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, sync::Arc};
+
+use anyhow::Context as _;
+use shimin_sync::{
+    messages::{KioskState, encode},
+    mqtt::{self, LinkOptions, Will},
+    topics::{Topic, kiosk_client_id},
+};
+
+use crate::{
+    clock::{Clock, SystemClock},
+    config::Settings,
+    core::Kiosk,
+    feedback,
+    frames::{DirFrames, spawn_pipeline},
+    store::SqliteStore,
+    sync::{Shell, StdoutAnswers, status},
+};
 
 /// How `kiosk run` was asked to start.
 #[derive(Debug, Clone)]
@@ -14,6 +36,102 @@ pub struct RunArgs {
 }
 
 /// Runs the kiosk until it is stopped.
-pub fn main(_args: RunArgs) -> anyhow::Result<()> {
-    anyhow::bail!("kiosk run is not built yet")
+pub fn main(args: RunArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let settings = Settings::load(args.config.as_deref())?;
+    tracing::info!(?settings, "starting");
+    if !args.headless {
+        tracing::warn!("the touchscreen window is not built yet: running headless");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(run(settings, args))
+}
+
+async fn run(settings: Settings, args: RunArgs) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let started = clock.now();
+    let store = SqliteStore::open(&settings.data_dir)
+        .with_context(|| format!("opening the store in {}", settings.data_dir.display()))?;
+    let kiosk = Kiosk::open(settings.kiosk_id.clone(), Box::new(store), started)?;
+    tracing::info!(pending = kiosk.pending_events(), "local store open");
+
+    let mut options = LinkOptions::new(
+        settings.broker_url.clone(),
+        kiosk_client_id(&settings.kiosk_id),
+    );
+    if let Some(password) = settings.broker_password()? {
+        options.credentials = Some((settings.kiosk_id.to_string(), password));
+    }
+    options.ca_file = settings.ca_file.clone();
+    options.last_will = Some(Will {
+        topic: Topic::KioskStatus(settings.kiosk_id.clone()).to_string(),
+        payload: encode(&status(&kiosk, KioskState::Offline, started)).into_bytes(),
+        retain: true,
+    });
+    let (link, events, link_task) = mqtt::start(&options)?;
+
+    let (scan_tx, scans) = tokio::sync::mpsc::channel(16);
+    let pipeline = match &args.frames {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the frames folder {}", dir.display()))?;
+            let frames = DirFrames::new(dir);
+            // Tests wait for this line before showing frames: files older than it are skipped.
+            tracing::info!(dir = %dir.display(), "watching the frames folder");
+            Some(spawn_pipeline(frames, scan_tx)?)
+        }
+        None => {
+            tracing::warn!("no camera support yet: pass --frames DIR to scan image files");
+            drop(scan_tx);
+            None
+        }
+    };
+
+    let shell = Shell {
+        kiosk,
+        clock,
+        feedback: feedback::from_settings(&settings.feedback)?,
+        answers: Box::new(StdoutAnswers),
+    };
+    crate::sync::run(shell, link, events, scans, shutdown_signal()).await;
+    if tokio::time::timeout(std::time::Duration::from_secs(3), link_task)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the MQTT link did not close in time");
+    }
+    if let Some(pipeline) = pipeline {
+        pipeline.stop();
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGTERM or Ctrl-C (SIGINT).
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => tracing::info!("interrupted"),
+        () = terminate => tracing::info!("terminated"),
+    }
 }
