@@ -1,42 +1,31 @@
 //! The headless kiosk against a real Mosquitto (configured from `config/mosquitto.conf` with
 //! the ACL of PROTOCOL.md §5). The test plays the portal over `shimin_sync::mqtt`: it publishes
-//! the key set and the kiosk's configuration (retained), signs passes, shows them to the kiosk
+//! the key set and the kiosk's configuration (retained; `shimin_e2e::fake_portal`), signs passes, shows them to the kiosk
 //! as QR images in its frames folder, reads the kiosk's answers on its stdout, and receives and
 //! acknowledges the events the kiosk publishes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
-    collections::{BTreeMap, BTreeSet, HashMap},
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
+    collections::BTreeSet,
+    sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
 
 use anyhow::{Result, bail};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
-use shimin_e2e::{kiosk::KioskProcess, mosquitto::Mosquitto};
+use shimin_e2e::{fake_portal::FakePortal, kiosk::KioskProcess, mosquitto::Mosquitto};
 use shimin_sync::{
-    ids::{CenterId, ChildNo, EventId, GuardianId, KeyId, KioskId},
-    messages::{
-        Ack, EventKind, KeySet, KioskConfig, KioskEvent, KioskState, KioskStatus, Presence,
-        PresentFamily, V1, decode, encode,
-    },
-    mqtt::{self, LinkEvent, LinkHandle, LinkOptions},
+    ids::{CenterId, ChildNo, EventId, GuardianId, KeyId},
+    messages::{KeySet, KioskConfig, KioskState, decode, encode},
+    mqtt::{self, LinkEvent, LinkOptions},
     pass::{PassClaims, PassNonce, PassSigner, issue},
-    topics::{Topic, portal_filters},
 };
 
 const KIOSK: &str = "chuo-1";
 const KIOSK_PASSWORD: &str = "kiosk-secret-1";
 const PORTAL_PASSWORD: &str = "portal-secret";
-
-fn kiosk_id() -> KioskId {
-    KioskId::new(KIOSK).unwrap()
-}
 
 fn signer() -> PassSigner {
     PassSigner::from_seed(KeyId::new("k1").unwrap(), &[7; 32])
@@ -100,238 +89,6 @@ fn pass(guardian: GuardianId, children: &[u16]) -> String {
     pass_with(&signer(), guardian, children, SignedDuration::ZERO, None)
 }
 
-/// What the fake portal saw.
-#[derive(Debug, Default)]
-struct Seen {
-    /// Every event delivery, in arrival order (duplicates included), with its arrival time.
-    deliveries: Vec<(EventId, Instant)>,
-    /// The distinct events.
-    events: HashMap<EventId, KioskEvent>,
-    /// When each event was acknowledged.
-    acked_at: HashMap<EventId, Instant>,
-    /// The kiosk's statuses, in order.
-    statuses: Vec<KioskStatus>,
-    /// Events seen on another kiosk's topic (the ACL must stop these).
-    foreign: usize,
-    /// Who is in, by the latest event applied: (in?, occurred_at, event id) per child.
-    inside: BTreeMap<(GuardianId, ChildNo), (bool, Timestamp, EventId)>,
-    /// The presence sequence number.
-    seq: u64,
-}
-
-impl Seen {
-    /// Applies `id` (once) by the latest-`occurred_at` rule; true if it was new.
-    fn apply(&mut self, id: EventId) -> bool {
-        if self.acked_at.contains_key(&id) {
-            return false;
-        }
-        self.acked_at.insert(id, Instant::now());
-        let Some(event) = self.events.get(&id).cloned() else {
-            return false;
-        };
-        for child in &event.children {
-            let key = (event.guardian_id, *child);
-            let newer = self
-                .inside
-                .get(&key)
-                .is_none_or(|(_, at, by)| (event.occurred_at, event.event_id) > (*at, *by));
-            if newer {
-                let is_in = event.kind == EventKind::CheckIn;
-                self.inside
-                    .insert(key, (is_in, event.occurred_at, event.event_id));
-            }
-        }
-        true
-    }
-
-    /// The kiosk's presence message as the portal would publish it.
-    fn presence(&mut self) -> Presence {
-        self.seq += 1;
-        let mut families: BTreeMap<GuardianId, PresentFamily> = BTreeMap::new();
-        for ((guardian, child), (is_in, at, _)) in &self.inside {
-            if *is_in {
-                let family = families.entry(*guardian).or_insert(PresentFamily {
-                    guardian_id: *guardian,
-                    children: Vec::new(),
-                    since: *at,
-                });
-                family.children.push(*child);
-                family.since = family.since.min(*at);
-            }
-        }
-        Presence {
-            v: V1,
-            center_id: CenterId::new("chuo").unwrap(),
-            families: families.into_values().collect(),
-            updated_at: Timestamp::now(),
-            seq: self.seq,
-        }
-    }
-}
-
-/// The test's stand-in for the portal: republishes the retained keys and configuration on
-/// every connection, records events and statuses, and acknowledges events when `auto_ack` is
-/// on.
-struct FakePortal {
-    link: LinkHandle,
-    seen: Arc<Mutex<Seen>>,
-    auto_ack: Arc<Mutex<bool>>,
-}
-
-impl FakePortal {
-    fn start(url: &str) -> Result<Self> {
-        let mut options = LinkOptions::new(url, "shimin-portal-test");
-        options.credentials = Some(("portal".into(), PORTAL_PASSWORD.into()));
-        options.reconnect_max = Duration::from_secs(1);
-        let (link, mut events, _task) = mqtt::start(&options)?;
-        let seen = Arc::new(Mutex::new(Seen::default()));
-        let auto_ack = Arc::new(Mutex::new(true));
-        let (seen2, auto2, link2) = (Arc::clone(&seen), Arc::clone(&auto_ack), link.clone());
-        tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                match event {
-                    LinkEvent::Connected { .. } => {
-                        link2.subscribe(portal_filters()).await.unwrap();
-                        let keys = encode(&key_set());
-                        link2
-                            .publish(Topic::Keys.to_string(), keys, true)
-                            .await
-                            .unwrap();
-                        let config = encode(&kiosk_config());
-                        let topic = Topic::KioskConfig(kiosk_id()).to_string();
-                        link2.publish(topic, config, true).await.unwrap();
-                    }
-                    LinkEvent::Disconnected { .. } => {}
-                    LinkEvent::Message { topic, payload } => {
-                        let auto = *auto2.lock().unwrap();
-                        if let Some(id) = handle(&seen2, &topic, &payload)
-                            && auto
-                        {
-                            publish_applied(&link2, &seen2, vec![id]).await;
-                        }
-                    }
-                }
-            }
-        });
-        Ok(Self {
-            link,
-            seen,
-            auto_ack,
-        })
-    }
-
-    fn set_auto_ack(&self, on: bool) {
-        *self.auto_ack.lock().unwrap() = on;
-    }
-
-    /// Applies and acknowledges every event received so far.
-    async fn ack_all(&self) {
-        let ids: Vec<EventId> = self.seen.lock().unwrap().events.keys().copied().collect();
-        for chunk in ids.chunks(500) {
-            publish_applied(&self.link, &self.seen, chunk.to_vec()).await;
-        }
-    }
-
-    fn event_ids(&self) -> BTreeSet<EventId> {
-        self.seen.lock().unwrap().events.keys().copied().collect()
-    }
-
-    /// Waits until the portal holds every event of `ids`.
-    async fn wait_for_events(&self, ids: &BTreeSet<EventId>, timeout: Duration) -> Result<()> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let got = self.event_ids();
-            if ids.is_subset(&got) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                bail!(
-                    "the portal has {} of {} events",
-                    ids.intersection(&got).count(),
-                    ids.len()
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// Waits for a status of the kiosk matching `state` published after `after` statuses.
-    async fn wait_for_status(&self, after: usize, state: KioskState) -> Result<KioskStatus> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let found = {
-                let seen = self.seen.lock().unwrap();
-                seen.statuses
-                    .iter()
-                    .skip(after)
-                    .find(|s| s.state == state)
-                    .cloned()
-            };
-            if let Some(status) = found {
-                return Ok(status);
-            }
-            if Instant::now() > deadline {
-                bail!("no {state:?} status from the kiosk");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    fn status_count(&self) -> usize {
-        self.seen.lock().unwrap().statuses.len()
-    }
-
-    /// How many event deliveries the portal has seen (duplicates included).
-    fn delivery_count(&self) -> usize {
-        self.seen.lock().unwrap().deliveries.len()
-    }
-}
-
-/// Applies `ids`, then publishes the kiosk's new presence, then the ack (PROTOCOL.md §7.7).
-async fn publish_applied(link: &LinkHandle, seen: &Mutex<Seen>, ids: Vec<EventId>) {
-    let presence = {
-        let mut seen = seen.lock().unwrap();
-        for id in &ids {
-            seen.apply(*id);
-        }
-        seen.presence()
-    };
-    let topic = Topic::KioskPresence(kiosk_id()).to_string();
-    link.publish(topic, encode(&presence), true).await.unwrap();
-    let ack = Ack {
-        accepted: ids,
-        ..Ack::default()
-    };
-    let topic = Topic::KioskAcks(kiosk_id()).to_string();
-    link.publish(topic, encode(&ack), false).await.unwrap();
-}
-
-/// The portal's handling of one message; returns the id of a kiosk event received.
-fn handle(seen: &Mutex<Seen>, topic: &str, payload: &[u8]) -> Option<EventId> {
-    let mut seen = seen.lock().unwrap();
-    match Topic::parse(topic).ok()? {
-        Topic::KioskEvents(kiosk) if kiosk == kiosk_id() => {
-            let event: KioskEvent = decode(payload).expect("the kiosk sent a valid event");
-            event
-                .check_origin(&kiosk, &CenterId::new("chuo").unwrap())
-                .expect("the event comes from its kiosk and center");
-            seen.deliveries.push((event.event_id, Instant::now()));
-            let id = event.event_id;
-            seen.events.entry(id).or_insert(event);
-            Some(id)
-        }
-        Topic::KioskEvents(_) => {
-            seen.foreign += 1;
-            None
-        }
-        Topic::KioskStatus(kiosk) if kiosk == kiosk_id() && !payload.is_empty() => {
-            seen.statuses.push(decode(payload).expect("a valid status"));
-            None
-        }
-        _ => None,
-    }
-}
-
 /// A broker, the fake portal and a kiosk that has received its keys and configuration.
 struct Setup {
     broker: Mosquitto,
@@ -345,7 +102,7 @@ async fn setup() -> Result<Setup> {
         &[(KIOSK, KIOSK_PASSWORD), ("kita-1", "kita")],
     )
     .await?;
-    let portal = FakePortal::start(&broker.url())?;
+    let portal = FakePortal::start(&broker.url(), PORTAL_PASSWORD, key_set(), kiosk_config())?;
     let mut kiosk = KioskProcess::start(&broker.url(), KIOSK, KIOSK_PASSWORD).await?;
     wait_ready(&mut kiosk).await?;
     Ok(Setup {
@@ -494,12 +251,12 @@ async fn check_in_then_out_and_every_bad_pass_is_refused_with_its_reason() -> Re
     rogue.credentials = Some((KIOSK.into(), KIOSK_PASSWORD.into()));
     let (rogue, mut rogue_events, _task) = mqtt::start(&rogue)?;
     while !matches!(rogue_events.recv().await, Some(LinkEvent::Connected { .. })) {}
-    let forged = encode(&portal.seen.lock().unwrap().events[&checked_in]);
+    let forged = encode(&portal.event(&checked_in).unwrap());
     rogue
         .publish("shimin/v1/kiosks/kita-1/events", forged, false)
         .await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(portal.seen.lock().unwrap().foreign, 0);
+    assert_eq!(portal.foreign_events(), 0);
 
     // SIGTERM: a clean stop that says "offline" itself.
     let before = portal.status_count();
