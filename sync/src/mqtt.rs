@@ -428,4 +428,24 @@ mod tests {
             Err(LinkError::EmptyClientId)
         ));
     }
+
+    #[test]
+    fn mqtts_reads_its_ca_file_and_says_which_is_missing() {
+        let mut options = LinkOptions::new("mqtts://broker.city.example", "shimin-portal");
+        options.ca_file = Some("/nonexistent/city-ca.pem".into());
+        let err = options.to_mqtt().unwrap_err();
+        assert!(
+            matches!(&err, LinkError::Tls(why) if why.contains("city-ca.pem")),
+            "{err}"
+        );
+        let dir = std::env::temp_dir().join(format!("shimin-mqtt-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca = dir.join("ca.pem");
+        std::fs::write(&ca, "").unwrap();
+        options.ca_file = Some(ca);
+        let mqtt = options.to_mqtt().unwrap();
+        assert!(matches!(mqtt.transport(), rumqttc::Transport::Tls(_)));
+        assert_eq!(mqtt.broker_address().1, 8883);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
