@@ -65,6 +65,10 @@ pub struct Kiosk {
     presence: Option<Presence>,
     outbox: Outbox,
     pending: BTreeMap<EventId, KioskEvent>,
+    /// Events settled by an ack but perhaps not yet in the presence received: the portal
+    /// publishes the presence before the ack, but MQTT orders messages per topic only, so they
+    /// stay in the view until the next presence arrives (which includes them).
+    settled: Vec<KioskEvent>,
     replay: ReplayGuard,
     used: HashMap<EventId, UsedAnswer>,
     policy: VerifyPolicy,
@@ -112,6 +116,7 @@ impl Kiosk {
             presence: stored.presence,
             outbox,
             pending,
+            settled: Vec::new(),
             replay,
             used,
             policy: VerifyPolicy::default(),
@@ -131,7 +136,7 @@ impl Kiosk {
     fn view(&self, now: Timestamp) -> View {
         View::build(
             self.presence.as_ref(),
-            self.pending.values(),
+            self.settled.iter().chain(self.pending.values()),
             self.config.as_ref(),
             now,
         )
@@ -229,7 +234,9 @@ impl Kiosk {
                 self.store.settle(&ids)?;
                 let removed = self.outbox.ack(&ids);
                 for id in &removed {
-                    self.pending.remove(id);
+                    if let Some(event) = self.pending.remove(id) {
+                        self.settled.push(event);
+                    }
                 }
                 Ok(Received::Settled(removed))
             }
@@ -268,6 +275,7 @@ impl Kiosk {
                 }
                 self.store.save_presence(&presence)?;
                 self.presence = Some(presence);
+                self.settled.clear();
                 Ok(Received::Presence)
             }
             Topic::CenterOccupancy(_) => Ok(Received::Nothing),

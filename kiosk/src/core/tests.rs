@@ -232,3 +232,42 @@ fn older_keys_and_presence_and_other_kiosks_messages_are_ignored() {
         Err(ReceiveError::Invalid { .. })
     ));
 }
+
+#[test]
+fn an_ack_that_overtakes_the_presence_does_not_forget_a_check_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FakeClock::new(ts("2026-04-01T01:00:00Z"));
+    let mut kiosk = ready(dir.path(), &clock);
+    let answer = kiosk.scan(&pass(1, &[1], clock.now()), clock.now());
+    let id: EventId = answer.event_id.unwrap();
+    let ack = Ack {
+        accepted: vec![id],
+        ..Ack::default()
+    };
+    let acks = topic(Topic::KioskAcks(me()));
+    kiosk.receive(&acks, encode(&ack).as_bytes()).unwrap();
+    assert_eq!(kiosk.pending_events(), 0);
+    assert_eq!(kiosk.occupancy(clock.now()).children_in, 1);
+    // The presence that includes it arrives; later another kiosk checks the child out.
+    let presence = |seq: u64, families: Vec<PresentFamily>| Presence {
+        v: shimin_sync::messages::V1,
+        center_id: CenterId::new("chuo").unwrap(),
+        families,
+        updated_at: clock.now(),
+        seq,
+    };
+    let inside = vec![PresentFamily {
+        guardian_id: guardian(),
+        children: vec![child(1)],
+        since: clock.now(),
+    }];
+    let t = topic(Topic::KioskPresence(me()));
+    kiosk
+        .receive(&t, encode(&presence(1, inside)).as_bytes())
+        .unwrap();
+    assert_eq!(kiosk.occupancy(clock.now()).children_in, 1);
+    kiosk
+        .receive(&t, encode(&presence(2, Vec::new())).as_bytes())
+        .unwrap();
+    assert_eq!(kiosk.occupancy(clock.now()).children_in, 0);
+}
