@@ -190,6 +190,7 @@ async fn wait_for_port(child: &mut Child, port: u16, timeout: Duration, log: &Pa
 }
 
 mod browser;
+pub mod camera;
 pub mod fake_portal;
 pub mod kiosk;
 pub mod mosquitto;

@@ -1,3 +1,195 @@
 //! Finding and reading codes in camera frames.
+//!
+//! [`Decoder::decode`] takes one grayscale frame (the Y plane of the camera's YUYV, or an
+//! image file through [`load_gray`]) and returns every code it reads, as [`Decoded`] values.
+//! It never returns text that was not in a code: a QR symbol is only reported after its
+//! Reed–Solomon check succeeds and its text is valid UTF-8, and a kiosk accepts a pass only
+//! after its Ed25519 signature verifies as well (`shimin_sync::pass::verify`).
+//!
+//! # How QR codes are read, and why so
+//!
+//! rxing (a pure-Rust port of ZXing, QR only: `features = ["qrcode", …]`) does the reading,
+//! through its port of ZXing-C++'s QR detector, falling back to ZXing's classic detector.
+//! The design card named rqrr; it was measured on the hard set of camera-like frames
+//! (`scripts/bench-decode`, figures in BENCHMARKS.md) and replaced:
+//!
+//! - rqrr alone read 27 of 60 frames; helped with everything tried here (shrinking the
+//!   frame, a local-mean threshold, a 3×3 smoothing, a second pass at full size) it read 35,
+//!   still well short of ZXing-C++ (42), and took 20–50 ms a frame: each candidate grid is
+//!   fitted twice by a perspective "jiggle" that costs ~5 ms on x86 and cannot be skipped
+//!   from outside the crate;
+//! - rxing reads 42 on the frame as it is, like ZXing-C++, in ~8 ms; a second pass on a
+//!   locally thresholded copy of the frame (below) reads one more.
+//!
+//! The price is compile time: rxing with these features adds about 1½ minutes to a cold
+//! release build on two cores (rqrr: seconds). CI stays inside its budget; Codabar (the
+//! library card) will need its `oned` feature, which costs a little more.
+//!
+//! Each frame goes through passes, stopping at the first that reads a code:
+//!
+//! 1. rxing on the frame as it is, `TryHarder` on (every row scanned for finder patterns);
+//! 2. rxing on a copy binarized with a local-mean threshold ([`binarize`]): a pixel is black
+//!    when clearly darker than the mean of a window an eighth of the frame wide. This
+//!    follows glare spots and shadows across the phone that defeat rxing's own block-wise
+//!    binarizer on a few frames.
+//!
+//! Most frames are read by pass 1; a frame without a code pays for both (~2× the median).
+//! The kiosk decodes on its own thread and keeps only the newest frame, so a slow frame
+//! delays the next answer but never queues work.
+//!
+//! [`Symbology`] leaves room for the library card's Codabar, which comes later.
 
+mod binarize;
 pub mod cli;
+mod qr;
+
+use std::path::Path;
+
+use binarize::{Plane, Threshold};
+
+/// The kind of code a [`Decoded`] came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Symbology {
+    /// A QR code (the signed pass).
+    Qr,
+}
+
+impl Symbology {
+    /// A stable lowercase name for logs and `kiosk decode --json`, e.g. `"qr"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Qr => "qr",
+        }
+    }
+}
+
+impl std::fmt::Display for Symbology {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One code read from a frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// What kind of code it was.
+    pub symbology: Symbology,
+    /// Its text, exactly as encoded.
+    pub text: String,
+}
+
+/// Why an image file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not an image this program can read (PNG and JPEG are), or is damaged.
+    #[error("{path} is not a readable PNG or JPEG image: {source}")]
+    Image {
+        /// The file.
+        path: String,
+        /// Why.
+        source: image::ImageError,
+    },
+}
+
+/// Reads a PNG or JPEG file as an 8-bit grayscale image (color images are converted).
+pub fn load_gray(path: impl AsRef<Path>) -> Result<image::GrayImage, DecodeError> {
+    let path = path.as_ref();
+    let shown = path.display().to_string();
+    let reader = image::ImageReader::open(path).map_err(|source| DecodeError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let reader = reader
+        .with_guessed_format()
+        .map_err(|source| DecodeError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+    let image = reader.decode().map_err(|source| DecodeError::Image {
+        path: shown,
+        source,
+    })?;
+    Ok(image.into_luma8())
+}
+
+/// One way of looking at the frame.
+#[derive(Debug, Clone, Copy)]
+enum Pass {
+    /// rxing on the frame as it is, scanning every row for finder patterns.
+    Whole,
+    /// rxing on the frame binarized with a local-mean threshold (see [`binarize`]).
+    Binarized(Threshold),
+}
+
+/// The passes, cheapest first (see the module docs).
+const PASSES: [Pass; 2] = [
+    Pass::Whole,
+    Pass::Binarized(Threshold {
+        window_fraction: 0.125,
+        percent: 8,
+        min_delta: 6,
+    }),
+];
+
+/// Reads codes in frames. Keeps its scratch buffers between calls, so make one per camera
+/// thread and reuse it.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    frame: Plane,
+    integral: Vec<u32>,
+    black: Vec<u8>,
+}
+
+impl Decoder {
+    /// A decoder with empty scratch buffers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every code read in `frame`, each text once, in the order found; empty if none.
+    pub fn decode(&mut self, frame: &image::GrayImage) -> Vec<Decoded> {
+        self.frame.copy_from(frame);
+        let (width, height) = (self.frame.width, self.frame.height);
+        let mut found: Vec<Decoded> = Vec::new();
+        for (number, pass) in PASSES.into_iter().enumerate() {
+            let started = std::time::Instant::now();
+            let texts = match pass {
+                Pass::Whole => qr::read(&self.frame.pixels, width, height),
+                Pass::Binarized(threshold) => {
+                    binarize::binarize(&self.frame, threshold, &mut self.integral, &mut self.black);
+                    qr::read(&self.black, width, height)
+                }
+            };
+            tracing::trace!(
+                pass = number + 1,
+                read = texts.len(),
+                micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                "decode pass"
+            );
+            for text in texts {
+                if !found.iter().any(|d| d.text == text) {
+                    found.push(Decoded {
+                        symbology: Symbology::Qr,
+                        text,
+                    });
+                }
+            }
+            if !found.is_empty() {
+                break;
+            }
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests;
