@@ -537,3 +537,47 @@ async fn children_still_in_at_closing_are_checked_out_and_the_staff_see_it() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_backlog_is_applied_at_once_with_one_ack_per_kiosk() {
+    let mut app = TestApp::new();
+    let (_, mother, kiosk, _) = city(&app).await;
+    let topic = Topic::KioskEvents(kiosk.clone()).to_string();
+    let start = now(&app);
+    // A day offline: 601 alternating check-ins and check-outs, one delivered twice.
+    let events: Vec<KioskEvent> = (0..601)
+        .map(|i| {
+            let kind = if i % 2 == 0 {
+                EventKind::CheckIn
+            } else {
+                EventKind::CheckOut
+            };
+            event(
+                &kiosk,
+                &mother,
+                kind,
+                start + SignedDuration::from_secs(i * 10),
+            )
+        })
+        .collect();
+    let mut messages: Vec<(String, Vec<u8>)> = events
+        .iter()
+        .map(|event| (topic.clone(), messages::encode(event).into_bytes()))
+        .collect();
+    messages.push(messages[10].clone());
+    app.parts
+        .state
+        .checkin
+        .handle_messages(messages)
+        .await
+        .unwrap();
+    let acks = drain_acks(&mut app);
+    assert_eq!(acks.len(), 2, "602 settled ids in acks of at most 500");
+    assert_eq!(
+        acks.iter().map(|ack| ack.accepted.len()).sum::<usize>(),
+        602
+    );
+    assert!(acks.iter().all(|ack| ack.rejected.is_empty()));
+    // The last event (the 601st) is a check-in: both children are in.
+    assert_eq!(occupancy(&app).await["children_in"], 2);
+}

@@ -14,6 +14,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Checkin, Outbound};
 
+/// The most messages handled in one batch.
+const BATCH: usize = 200;
+
 /// Runs the link until `stop` is cancelled.
 pub async fn run(
     checkin: Checkin,
@@ -42,10 +45,15 @@ pub async fn run(
             }
         })
     };
+    // An event that arrived while a batch was being collected, handled next.
+    let mut next: Option<LinkEvent> = None;
     loop {
-        let event = tokio::select! {
-            () = stop.cancelled() => break,
-            event = events.recv() => event,
+        let event = match next.take() {
+            Some(event) => Some(event),
+            None => tokio::select! {
+                () = stop.cancelled() => break,
+                event = events.recv() => event,
+            },
         };
         match event {
             None => break,
@@ -67,9 +75,22 @@ pub async fn run(
                 tracing::warn!(%reason, "portal lost the MQTT broker; reconnecting");
             }
             Some(LinkEvent::Message { topic, payload }) => {
-                if let Err(error) = checkin.handle_message(&topic, &payload).await {
-                    // The event stays unacknowledged: the kiosk sends it again.
-                    tracing::error!(%error, topic, "handling an MQTT message");
+                // A backlog (a kiosk back after a day offline) is applied in batches: one
+                // transaction and one ack per kiosk for everything already waiting.
+                let mut batch = vec![(topic, payload)];
+                while batch.len() < BATCH {
+                    match events.try_recv() {
+                        Ok(LinkEvent::Message { topic, payload }) => batch.push((topic, payload)),
+                        Ok(other) => {
+                            next = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                if let Err(error) = checkin.handle_messages(batch).await {
+                    // The events stay unacknowledged: the kiosks send them again.
+                    tracing::error!(%error, "handling MQTT messages");
                 }
             }
         }

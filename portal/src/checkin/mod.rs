@@ -6,12 +6,14 @@
 //! - [`passes`] — key rotation and issuing passes to guardians.
 //! - [`kiosks`] — registering kiosks, their broker credentials.
 //! - [`ingest`] — what the portal does with each MQTT message from a kiosk.
+//! - `closing` — every minute: the closing-time check-out, level changes with the hour.
 //! - [`link`] — the MQTT connection: a thin shell over [`ingest`].
 //!
 //! Everything the service publishes goes into one queue of [`Outbound`] messages that the MQTT
 //! link drains; retained state is also rebuilt from the store on every (re)connection, so a
 //! message lost in a broker restart is replaced by the current one.
 
+mod closing;
 pub mod ingest;
 pub mod kiosks;
 pub mod link;

@@ -103,8 +103,9 @@ pub struct CenterSnapshot {
 /// What applying an event did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplyOutcome {
-    /// Applied now; the center's new state.
-    Applied(CenterSnapshot),
+    /// Applied now (whether or not it changed who is in: an older event only joins the
+    /// history).
+    Applied,
     /// Applied at an earlier delivery: nothing changed.
     AlreadyApplied,
     /// Refused for good.
@@ -175,8 +176,13 @@ pub trait CheckinStore: Send + Sync + 'static {
         pending_events: Option<u32>,
     ) -> Result<(), StoreError>;
 
-    /// Applies an event exactly once (PROTOCOL.md §7, steps 4–6), in one transaction.
-    async fn apply_event(&self, event: EventToApply) -> Result<ApplyOutcome, StoreError>;
+    /// Applies events exactly once each (PROTOCOL.md §7, steps 4–6), in order, in one
+    /// transaction: one outcome per event, and the new state of every center whose presence
+    /// changed.
+    async fn apply_events(
+        &self,
+        events: Vec<EventToApply>,
+    ) -> Result<(Vec<ApplyOutcome>, Vec<CenterSnapshot>), StoreError>;
 
     /// A center's current presence and occupancy.
     async fn snapshot(&self, center_id: &CenterId) -> Result<CenterSnapshot, StoreError>;

@@ -71,8 +71,28 @@ impl CheckinStore for SqliteStore {
         kiosks::record_kiosk_status(&self.db, kiosk_id, state, at, software, pending_events).await
     }
 
-    async fn apply_event(&self, event: EventToApply) -> Result<ApplyOutcome, StoreError> {
-        self.db.write(move |tx| presence::apply(tx, &event)).await
+    async fn apply_events(
+        &self,
+        events: Vec<EventToApply>,
+    ) -> Result<(Vec<ApplyOutcome>, Vec<CenterSnapshot>), StoreError> {
+        self.db
+            .write(move |tx| {
+                let mut outcomes = Vec::with_capacity(events.len());
+                let mut changed: Vec<CenterId> = Vec::new();
+                for event in &events {
+                    let (outcome, moved) = presence::apply(tx, event)?;
+                    if moved && !changed.contains(&event.center_id) {
+                        changed.push(event.center_id.clone());
+                    }
+                    outcomes.push(outcome);
+                }
+                let snapshots = changed
+                    .iter()
+                    .map(|center| presence::snapshot(tx, center))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((outcomes, snapshots))
+            })
+            .await
     }
 
     async fn snapshot(&self, center_id: &CenterId) -> Result<CenterSnapshot, StoreError> {
@@ -92,7 +112,7 @@ impl CheckinStore for SqliteStore {
         self.db
             .write(move |tx| {
                 let families = presence::still_in_before(tx, &center_id, closes_at)?;
-                let mut last = None;
+                let mut any = false;
                 for (guardian_id, children) in families {
                     let event = EventToApply {
                         event_id: EventId::new_v7(closes_at),
@@ -107,11 +127,13 @@ impl CheckinStore for SqliteStore {
                         occurred_at: closes_at,
                         received_at: now,
                     };
-                    if let ApplyOutcome::Applied(snapshot) = presence::apply(tx, &event)? {
-                        last = Some(snapshot);
-                    }
+                    any |= presence::apply(tx, &event)?.1;
                 }
-                Ok(last)
+                if any {
+                    presence::snapshot(tx, &center_id).map(Some)
+                } else {
+                    Ok(None)
+                }
             })
             .await
     }

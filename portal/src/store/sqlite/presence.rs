@@ -127,14 +127,18 @@ fn insert_event(conn: &Connection, event: &EventToApply) -> Result<(), StoreErro
     Ok(())
 }
 
-/// Steps 4–6 of PROTOCOL.md §7 inside the caller's transaction.
-pub(super) fn apply(conn: &Connection, event: &EventToApply) -> Result<ApplyOutcome, StoreError> {
+/// Steps 4–6 of PROTOCOL.md §7 inside the caller's transaction; with `Applied`, whether the
+/// event changed who is in.
+pub(super) fn apply(
+    conn: &Connection,
+    event: &EventToApply,
+) -> Result<(ApplyOutcome, bool), StoreError> {
     let known: Option<String> = conn
         .prepare_cached("SELECT center_id FROM center_events WHERE event_id = ?1")?
         .query_row([event.event_id.to_string()], |row| row.get(0))
         .optional()?;
     if known.is_some() {
-        return Ok(ApplyOutcome::AlreadyApplied);
+        return Ok((ApplyOutcome::AlreadyApplied, false));
     }
     if let Some(nonce) = event.pass_nonce {
         let used_by: Option<String> = conn
@@ -147,12 +151,13 @@ pub(super) fn apply(conn: &Connection, event: &EventToApply) -> Result<ApplyOutc
             )
             .optional()?;
         if let Some(used_by) = used_by {
-            return Ok(ApplyOutcome::Rejected(
-                RejectReason::PassReused,
-                format!(
-                    "nonce {nonce} already used at {} by {used_by}",
-                    event.center_id
-                ),
+            let detail = format!(
+                "nonce {nonce} already used at {} by {used_by}",
+                event.center_id
+            );
+            return Ok((
+                ApplyOutcome::Rejected(RejectReason::PassReused, detail),
+                false,
             ));
         }
     }
@@ -162,9 +167,10 @@ pub(super) fn apply(conn: &Connection, event: &EventToApply) -> Result<ApplyOutc
         .query_row([&guardian], |row| row.get(0))
         .optional()?;
     if exists.is_none() {
-        return Ok(ApplyOutcome::Rejected(
-            RejectReason::UnknownGuardian,
-            format!("no active account {guardian}"),
+        let detail = format!("no active account {guardian}");
+        return Ok((
+            ApplyOutcome::Rejected(RejectReason::UnknownGuardian, detail),
+            false,
         ));
     }
     for child in &event.children {
@@ -173,9 +179,10 @@ pub(super) fn apply(conn: &Connection, event: &EventToApply) -> Result<ApplyOutc
             .query_row(params![&guardian, child.get()], |row| row.get(0))
             .optional()?;
         if found.is_none() {
-            return Ok(ApplyOutcome::Rejected(
-                RejectReason::UnknownChild,
-                format!("account {guardian} has no child {}", child.get()),
+            let detail = format!("account {guardian} has no child {}", child.get());
+            return Ok((
+                ApplyOutcome::Rejected(RejectReason::UnknownChild, detail),
+                false,
             ));
         }
     }
@@ -196,7 +203,7 @@ pub(super) fn apply(conn: &Connection, event: &EventToApply) -> Result<ApplyOutc
     if changed {
         bump_seq(conn, &event.center_id, event.received_at)?;
     }
-    Ok(ApplyOutcome::Applied(snapshot(conn, &event.center_id)?))
+    Ok((ApplyOutcome::Applied, changed))
 }
 
 fn bump_seq(conn: &Connection, center: &CenterId, now: Timestamp) -> Result<(), StoreError> {
