@@ -4,43 +4,19 @@
 
 use super::*;
 
-/// Serialises the "build the kiosk" step between tests.
-static KIOSK_BUILD_LOCK: Mutex<bool> = Mutex::new(false);
-
-/// The built `kiosk` binary, `<target>/e2e/debug/kiosk`, built like [`portal_bin`] (once per
-/// test process, into the end-to-end target directory). `SHIMIN_KIOSK_BIN=/path/to/kiosk`
-/// runs the tests against another binary.
+/// The `kiosk` binary ([`workspace_bin`]; `SHIMIN_KIOSK_BIN=/path/to/kiosk` runs the tests
+/// against another binary).
 pub fn kiosk_bin() -> Result<PathBuf> {
-    if let Some(bin) = std::env::var_os("SHIMIN_KIOSK_BIN").filter(|b| !b.is_empty()) {
-        let bin = PathBuf::from(bin);
-        ensure!(
-            bin.is_file(),
-            "SHIMIN_KIOSK_BIN={} is not a file",
-            bin.display()
-        );
-        return Ok(bin);
-    }
-    let target = target_dir().join("e2e");
-    let bin = target.join("debug").join("kiosk");
-    let mut built = KIOSK_BUILD_LOCK
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if *built && bin.is_file() {
-        return Ok(bin);
-    }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let status = Command::new(&cargo)
-        .args(["build", "-p", "kiosk", "--bin", "kiosk"])
-        .env("CARGO_TARGET_DIR", &target)
-        .current_dir(workspace_root())
-        .status()
-        .context("running cargo build -p kiosk")?;
-    ensure!(
-        status.success(),
-        "`cargo build -p kiosk --bin kiosk` failed: {status}"
-    );
-    *built = true;
-    Ok(bin)
+    workspace_bin(
+        "kiosk",
+        "SHIMIN_KIOSK_BIN",
+        &[
+            "kiosk/src",
+            "kiosk/Cargo.toml",
+            "sync/src",
+            "sync/Cargo.toml",
+        ],
+    )
 }
 
 /// Renders `text` as a QR code (level M, 6 px modules, a 4-module quiet zone) in black on

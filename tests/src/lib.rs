@@ -60,51 +60,99 @@ pub fn target_dir() -> PathBuf {
     }
 }
 
-/// Serialises the "build the portal if it is missing" step between tests.
-static BUILD_LOCK: Mutex<bool> = Mutex::new(false);
+/// Serialises the "build a binary if it is missing" step between tests.
+static BUILD_LOCK: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// The built `portal` binary, `<target>/e2e/debug/portal`.
-///
-/// Runs `cargo build -p portal --bin portal` once per test process, into a target directory
-/// of its own: `cargo test` builds the same binary with the test-only features of the portal's
-/// dev-dependencies into `<target>/debug`, and sharing that path would make each side rebuild
-/// the other's binary. When nothing changed the build takes a fraction of a second, so the
-/// tests never run against a stale binary. `SHIMIN_PORTAL_BIN=/path/to/portal` runs the tests
-/// against another binary (e.g. a release build) instead.
-pub fn portal_bin() -> Result<PathBuf> {
-    if let Some(bin) = std::env::var_os("SHIMIN_PORTAL_BIN").filter(|b| !b.is_empty()) {
-        let bin = PathBuf::from(bin);
-        if !bin.is_file() {
-            bail!("SHIMIN_PORTAL_BIN={} is not a file", bin.display());
+/// The newest modification time of the files under `paths` (recursively).
+fn newest_mtime(paths: &[PathBuf]) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    let mut stack: Vec<PathBuf> = paths.to_vec();
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if let Ok(entries) = fs::read_dir(&path) {
+                stack.extend(entries.filter_map(|entry| entry.ok().map(|e| e.path())));
+            }
+        } else if let Ok(modified) = meta.modified() {
+            newest = newest.max(Some(modified));
         }
+    }
+    newest
+}
+
+/// A binary of the workspace for the end-to-end tests: `$ENV_OVERRIDE` if set, else
+/// `<target>/debug/<bin>` when it is newer than every source it is built from (`cargo test
+/// --workspace` has just built it for the package's own tests, with the same features), else
+/// a build of it into `<target>/e2e` — a directory of its own, because the running `cargo
+/// test` holds the lock of `<target>/debug` (e.g. `cargo test -p shimin-e2e` after an edit).
+pub fn workspace_bin(package: &str, env_override: &str, source_dirs: &[&str]) -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os(env_override).filter(|b| !b.is_empty()) {
+        let bin = PathBuf::from(bin);
+        ensure!(
+            bin.is_file(),
+            "{env_override}={} is not a file",
+            bin.display()
+        );
         return Ok(bin);
     }
+    let root = workspace_root();
+    let mut sources: Vec<PathBuf> = source_dirs.iter().map(|dir| root.join(dir)).collect();
+    sources.extend([root.join("Cargo.lock"), root.join("Cargo.toml")]);
+    let sibling = target_dir().join("debug").join(package);
+    let fresh = |bin: &Path| {
+        let built = fs::metadata(bin).and_then(|meta| meta.modified()).ok();
+        built.is_some() && built >= newest_mtime(&sources)
+    };
+    if fresh(&sibling) {
+        return Ok(sibling);
+    }
     let target = target_dir().join("e2e");
-    let bin = target.join("debug").join("portal");
+    let bin = target.join("debug").join(package);
     let mut built = BUILD_LOCK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if *built && bin.is_file() {
+    if built.iter().any(|done| done == package) && bin.is_file() {
         return Ok(bin);
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let status = Command::new(&cargo)
-        .args(["build", "-p", "portal", "--bin", "portal"])
+        .args(["build", "-p", package, "--bin", package])
         .env("CARGO_TARGET_DIR", &target)
-        .current_dir(workspace_root())
+        .current_dir(&root)
         .status()
-        .with_context(|| format!("running {} build -p portal", cargo.to_string_lossy()))?;
-    if !status.success() {
-        bail!("`cargo build -p portal --bin portal` failed: {status}");
-    }
-    if !bin.is_file() {
-        bail!(
-            "`cargo build -p portal` succeeded but {} is missing",
-            bin.display()
-        );
-    }
-    *built = true;
+        .with_context(|| format!("running {} build -p {package}", cargo.to_string_lossy()))?;
+    ensure!(
+        status.success(),
+        "`cargo build -p {package}` failed: {status}"
+    );
+    ensure!(
+        bin.is_file(),
+        "`cargo build -p {package}` succeeded but {} is missing",
+        bin.display()
+    );
+    built.push(package.to_owned());
     Ok(bin)
+}
+
+/// The `portal` binary ([`workspace_bin`]; `SHIMIN_PORTAL_BIN=/path/to/portal` runs the tests
+/// against another binary, e.g. a release build).
+pub fn portal_bin() -> Result<PathBuf> {
+    workspace_bin(
+        "portal",
+        "SHIMIN_PORTAL_BIN",
+        &[
+            "portal/src",
+            "portal/templates",
+            "portal/static",
+            "portal/locales",
+            "portal/data",
+            "portal/Cargo.toml",
+            "sync/src",
+            "sync/Cargo.toml",
+        ],
+    )
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (bind port 0, read the

@@ -169,6 +169,24 @@ impl Mosquitto {
         self.spawn().await
     }
 
+    /// Adds password-file lines (`user:$7$…`, as `portal admin mosquitto-passwd` prints them)
+    /// and makes the running broker reload its password file (SIGHUP), as an operator does
+    /// after registering a kiosk.
+    pub fn add_password_lines(&mut self, lines: &str) -> Result<()> {
+        let passwd = self.dir.path().join("passwd");
+        let mut text = fs::read_to_string(&passwd)?;
+        for line in lines.lines().filter(|line| !line.trim().is_empty()) {
+            text.push_str(line.trim());
+            text.push('\n');
+        }
+        fs::write(&passwd, text)?;
+        if let Some(child) = &self.child {
+            let pid = rustix::process::Pid::from_child(child);
+            rustix::process::kill_process(pid, rustix::process::Signal::HUP)?;
+        }
+        Ok(())
+    }
+
     /// The last `lines` lines of the broker's own log.
     pub fn log_tail(&self, lines: usize) -> String {
         log_tail(&self.dir.path().join("mosquitto.log"), lines)

@@ -1,0 +1,207 @@
+//! Check-in/out end to end, every part real: the portal (`--demo`, against a Mosquitto on a
+//! free port configured from `config/mosquitto.conf`), the headless kiosk, and Chromium as the
+//! guardian's phone and as the 混雑状況 page.
+//!
+//! The admin registers a center and its kiosk in the portal's pages; the operator gives the
+//! kiosk's credentials to Mosquitto (`portal admin mosquitto-passwd`); the guardian's phone
+//! shows the pass page; the QR code on that page, as Chromium draws it, becomes a camera-like
+//! frame (tilt, blur, noise, clutter) that the kiosk reads; the occupancy changes in the API
+//! and, live, on the center's public page.
+
+use std::{path::Path, time::Duration};
+
+use anyhow::{Context, Result, ensure};
+use fantoccini::Locator;
+use shimin_e2e::{
+    Browser, Portal,
+    camera::{CameraParams, camera_frame},
+    kiosk::KioskProcess,
+    mosquitto::Mosquitto,
+    portal_bin, screenshot_dir,
+};
+
+const WAIT: Duration = Duration::from_secs(30);
+const PORTAL_PASSWORD: &str = "e2e-portal-broker-password";
+const DEMO_PASSWORD: &str = "shimin-demo-2026";
+
+/// A portal on a fresh Mosquitto, with the demo city.
+async fn portal_on_mosquitto() -> Result<(Mosquitto, Portal)> {
+    let broker = Mosquitto::start(PORTAL_PASSWORD, &[]).await?;
+    let portal = Portal::builder()
+        .arg("--demo")
+        .arg("--mqtt-url")
+        .arg(broker.url())
+        .env("PORTAL_MQTT_PASSWORD", PORTAL_PASSWORD)
+        .start()
+        .await?;
+    Ok((broker, portal))
+}
+
+/// What the operator does after registering kiosks: the portal's lines into Mosquitto.
+fn give_kiosks_to_mosquitto(broker: &mut Mosquitto, data_dir: &Path) -> Result<()> {
+    let output = std::process::Command::new(portal_bin()?)
+        .args(["admin", "mosquitto-passwd", "--data-dir"])
+        .arg(data_dir)
+        .output()?;
+    ensure!(
+        output.status.success(),
+        "mosquitto-passwd failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    broker.add_password_lines(&String::from_utf8(output.stdout)?)
+}
+
+async fn login(browser: &Browser, portal: &Portal, email: &str) -> Result<()> {
+    browser.goto(&portal.url("/login")).await?;
+    browser.fill("email", email).await?;
+    browser.fill("password", DEMO_PASSWORD).await?;
+    browser.click_id("submit").await?;
+    browser.wait_for_css("#logout", WAIT).await?;
+    Ok(())
+}
+
+/// The admin registers center `e2e` (open all day, so the test runs at any hour) and its
+/// kiosk through the portal's pages; returns the kiosk's id and password as shown once.
+async fn register_center_and_kiosk(browser: &Browser, portal: &Portal) -> Result<(String, String)> {
+    login(browser, portal, "admin@demo.invalid").await?;
+    browser.goto(&portal.url("/admin/centers")).await?;
+    for (name, value) in [
+        ("center_id", "e2e"),
+        ("name", "テスト子育て支援センター"),
+        ("address", "西条栄町8-29"),
+        ("capacity", "4"),
+    ] {
+        browser.fill(name, value).await?;
+    }
+    // Time inputs take keystrokes in the browser's own format; set their values directly.
+    for (name, value) in [("opens", "00:00"), ("closes", "23:59")] {
+        browser
+            .execute(
+                "document.querySelector(`[name=${arguments[0]}]`).value = arguments[1];",
+                vec![name.into(), value.into()],
+            )
+            .await?;
+    }
+    browser.click_id("submit").await?;
+    browser.wait_for_css("#register-kiosk", WAIT).await?;
+    browser.fill("label", "受付").await?;
+    browser.click_id("register-kiosk").await?;
+    browser.wait_for_css("#kiosk-password", WAIT).await?;
+    let kiosk_id = browser.find(Locator::Id("kiosk-id")).await?.text().await?;
+    let password = browser
+        .find(Locator::Id("kiosk-password"))
+        .await?
+        .text()
+        .await?;
+    browser.find(Locator::Id("logout")).await?.click().await?;
+    Ok((kiosk_id, password))
+}
+
+/// Chromium draws the pass page; the QR code as drawn becomes a camera frame for the kiosk.
+async fn show_pass_to_camera(browser: &Browser, kiosk: &KioskProcess, seed: u64) -> Result<()> {
+    let img = browser.wait_for_css("#pass-qr", WAIT).await?;
+    // Let the image load (the page's own script stamps the time when it has).
+    for _ in 0..100 {
+        if browser
+            .find(Locator::Id("pass-updated"))
+            .await?
+            .text()
+            .await?
+            != "—"
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let png = img
+        .screenshot()
+        .await
+        .context("screenshot of the QR code")?;
+    let code = image::load_from_memory(&png)?.to_luma8();
+    let frame = camera_frame(&code, &CameraParams::for_difficulty(0.3, seed), seed);
+    let dir = kiosk.frames_dir();
+    let tmp = dir.join(format!(".phone-{seed}.png"));
+    frame.save_with_format(&tmp, image::ImageFormat::Png)?;
+    std::fs::rename(&tmp, dir.join(format!("phone-{seed:04}.png")))?;
+    Ok(())
+}
+
+async fn occupancy(portal: &Portal) -> Result<serde_json::Value> {
+    Ok(reqwest::get(portal.url("/api/v1/centers/e2e"))
+        .await?
+        .error_for_status()?
+        .json()
+        .await?)
+}
+
+async fn wait_for_occupancy(portal: &Portal, children_in: u64) -> Result<serde_json::Value> {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let now = occupancy(portal).await?;
+        if now["children_in"] == children_in {
+            return Ok(now);
+        }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "occupancy stayed {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_phone_pass_checks_children_in_and_out_and_the_portal_shows_it_live() -> Result<()> {
+    let (mut broker, portal) = portal_on_mosquitto().await?;
+    let phone = Browser::start().await?;
+    let display = Browser::start().await?;
+    let result = async {
+        let (kiosk_id, password) = register_center_and_kiosk(&phone, &portal).await?;
+        ensure!(kiosk_id == "e2e-1", "kiosk id {kiosk_id}");
+        give_kiosks_to_mosquitto(&mut broker, portal.data_dir())?;
+        let mut kiosk = KioskProcess::start(&broker.url(), &kiosk_id, &password).await?;
+
+        // The public 混雑状況 page, open before anything happens.
+        display.goto(&portal.url("/kosodate/centers/e2e")).await?;
+        display
+            .wait_for_text("テスト子育て支援センター", WAIT)
+            .await?;
+
+        login(&phone, &portal, "citizen@demo.invalid").await?;
+        phone.goto(&portal.url("/kosodate/pass")).await?;
+        phone.click_id("show-pass").await?;
+        show_pass_to_camera(&phone, &kiosk, 1).await?;
+        phone
+            .screenshot(screenshot_dir()?.join("pass-page.png"))
+            .await?;
+        let answer = kiosk.next_answer(WAIT).await?;
+        ensure!(
+            answer["screen"] == "accepted" && answer["kind"] == "check_in",
+            "kiosk said {answer}"
+        );
+
+        let now = wait_for_occupancy(&portal, 2).await?;
+        ensure!(now["families_in"] == 1, "{now}");
+        // The display page changed without a reload.
+        let live = display.wait_for_text("こども 2人", WAIT).await;
+        display
+            .screenshot(screenshot_dir()?.join("occupancy-live.png"))
+            .await?;
+        live.context("the 混雑状況 page did not update live")?;
+
+        // The same screen a minute later is a new pass (the page renews it): check-out.
+        phone.refresh().await?;
+        show_pass_to_camera(&phone, &kiosk, 2).await?;
+        let answer = kiosk.next_answer(WAIT).await?;
+        ensure!(
+            answer["screen"] == "accepted" && answer["kind"] == "check_out",
+            "kiosk said {answer}"
+        );
+        wait_for_occupancy(&portal, 0).await?;
+        display.wait_for_text("こども 0人", WAIT).await?;
+        Ok(())
+    }
+    .await;
+    phone.close().await?;
+    display.close().await?;
+    result
+}
