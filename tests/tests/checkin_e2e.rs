@@ -205,3 +205,116 @@ async fn a_phone_pass_checks_children_in_and_out_and_the_portal_shows_it_live() 
     display.close().await?;
     result
 }
+
+/// A signed pass for both demo children, from the portal's API.
+async fn fresh_pass(portal: &Portal, token: &str) -> Result<String> {
+    let pass: serde_json::Value = reqwest::Client::new()
+        .post(portal.url("/api/v1/passes"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"children": [1, 2]}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(pass["text"].as_str().context("no pass text")?.to_owned())
+}
+
+/// How many events the portal has applied at `center` (read from its database).
+fn events_applied(portal: &Portal, center: &str) -> Result<u64> {
+    let output = std::process::Command::new("sqlite3")
+        .arg("-readonly")
+        .arg(portal.data_dir().join("portal.db"))
+        .arg(format!(
+            "SELECT count(*) FROM center_events WHERE center_id = '{center}'"
+        ))
+        .output()
+        .context("sqlite3 (scripts/test installs it)")?;
+    ensure!(
+        output.status.success(),
+        "sqlite3: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(String::from_utf8(output.stdout)?.trim().parse()?)
+}
+
+#[tokio::test]
+async fn no_event_is_lost_or_doubled_through_broker_and_portal_crashes() -> Result<()> {
+    let (mut broker, mut portal) = portal_on_mosquitto().await?;
+    give_kiosks_to_mosquitto(&mut broker, portal.data_dir())?;
+    let config = std::fs::read_to_string(portal.data_dir().join("demo-kiosks/saijo-1.toml"))?;
+    let password = config
+        .lines()
+        .find_map(|line| line.strip_prefix("password = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .context("no password in the demo kiosk's configuration")?
+        .to_owned();
+    let mut kiosk = KioskProcess::start(&broker.url(), "saijo-1", &password).await?;
+    let token = reqwest::Client::new()
+        .post(portal.url("/api/v1/session"))
+        .json(&serde_json::json!({"email": "citizen@demo.invalid", "password": DEMO_PASSWORD}))
+        .send()
+        .await?
+        .json::<serde_json::Value>()
+        .await?["token"]
+        .as_str()
+        .context("no token")?
+        .to_owned();
+
+    let mut accepted = 0_u64;
+    let mut last_kind = String::new();
+    let mut scan = async |kiosk: &mut KioskProcess, portal: &Portal| -> Result<()> {
+        let answer = kiosk.scan(&fresh_pass(portal, &token).await?).await?;
+        ensure!(answer["screen"] == "accepted", "kiosk said {answer}");
+        accepted += 1;
+        last_kind = answer["kind"].as_str().unwrap_or_default().to_owned();
+        Ok(())
+    };
+    for _ in 0..4 {
+        scan(&mut kiosk, &portal).await?;
+    }
+    // The broker dies; the kiosk goes on answering from its own store.
+    broker.kill9();
+    for _ in 0..12 {
+        scan(&mut kiosk, &portal).await?;
+    }
+    broker.restart().await?;
+    // The portal dies with kill -9 in the middle of a stream of scans, and comes back.
+    for i in 0..8 {
+        scan(&mut kiosk, &portal).await?;
+        if i == 3 {
+            portal.kill9_and_restart().await?;
+        }
+    }
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let applied = events_applied(&portal, "saijo")?;
+        ensure!(
+            applied <= accepted,
+            "{applied} events applied for {accepted} scans: doubled"
+        );
+        if applied == accepted {
+            break;
+        }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "{applied} of {accepted} events reached the portal; kiosk log:\n{}",
+            kiosk.log_tail(30)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let now: serde_json::Value = reqwest::get(portal.url("/api/v1/centers/saijo"))
+        .await?
+        .json()
+        .await?;
+    let expected = if last_kind == "check_in" { 2 } else { 0 };
+    ensure!(now["children_in"] == expected, "after {last_kind}: {now}");
+    // Everything settled: a restarted kiosk has nothing left to send.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    ensure!(
+        events_applied(&portal, "saijo")? == accepted,
+        "late duplicates were applied"
+    );
+    Ok(())
+}
