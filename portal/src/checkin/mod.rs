@@ -73,7 +73,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     thresholds: Thresholds,
     outbound: mpsc::UnboundedSender<Outbound>,
-    live: broadcast::Sender<Occupancy>,
+    live: broadcast::Sender<Arc<(crate::store::Center, Occupancy)>>,
     /// The level last published per center, to republish when only the hour changed it.
     levels: Mutex<HashMap<CenterId, CongestionLevel>>,
 }
@@ -107,8 +107,8 @@ impl Checkin {
         )
     }
 
-    /// Live occupancy changes, for the browsers' event stream.
-    pub fn subscribe(&self) -> broadcast::Receiver<Occupancy> {
+    /// Live occupancy changes with their center, for the browsers' event stream.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<(crate::store::Center, Occupancy)>> {
         self.inner.live.subscribe()
     }
 
@@ -178,6 +178,7 @@ impl Checkin {
             &Topic::CenterOccupancy(snapshot.center_id.clone()),
             &occupancy,
         ));
+        let change = Arc::new((center, occupancy));
         let presence = state::presence(snapshot, now);
         for kiosk in self.inner.store.kiosks().await? {
             if kiosk.center_id == snapshot.center_id && kiosk.retired_at.is_none() {
@@ -188,7 +189,7 @@ impl Checkin {
             }
         }
         // Nobody listening is fine: no browser has the page open.
-        let _ = self.inner.live.send(occupancy);
+        let _ = self.inner.live.send(change);
         Ok(())
     }
 

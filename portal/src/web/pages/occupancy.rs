@@ -89,25 +89,24 @@ pub async fn events(
     let live = changes.then(move |change| {
         let checkin = checkin.clone();
         async move {
-            let occupancies = match change {
-                Ok(occupancy) => match checkin.occupancy(&occupancy.center_id).await {
-                    Ok(Some((center, _))) => vec![(center, occupancy)],
-                    _ => Vec::new(),
-                },
+            let events: Vec<Result<Event, Infallible>> = match change {
+                Ok(change) => event(&CenterOccupancy::of(&change.0, &change.1, lang))
+                    .into_iter()
+                    .map(Ok)
+                    .collect(),
                 // Missed some: send every center again.
-                Err(BroadcastStreamRecvError::Lagged(_)) => {
-                    checkin.occupancies().await.unwrap_or_default()
-                }
-            };
-            stream::iter(
-                occupancies
+                Err(BroadcastStreamRecvError::Lagged(_)) => checkin
+                    .occupancies()
+                    .await
+                    .unwrap_or_default()
                     .iter()
                     .filter_map(|(center, occupancy)| {
                         event(&CenterOccupancy::of(center, occupancy, lang))
                     })
                     .map(Ok)
-                    .collect::<Vec<_>>(),
-            )
+                    .collect(),
+            };
+            stream::iter(events)
         }
     });
     let stream = stream::iter(first).chain(live.flatten());
