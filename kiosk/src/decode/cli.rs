@@ -2,14 +2,15 @@
 //!
 //! One line per code: its text, or with `--json` an object `{"file", "symbology", "text"}`.
 //! An image with no code prints nothing. An unreadable image is reported on stderr and the
-//! others are still decoded; the command then fails at the end.
+//! others are still decoded; the command then exits with status 1 at the end.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 
 use super::{Decoded, Decoder, load_gray};
 
-/// Decodes every image and prints one line per code found.
+/// Decodes every image and prints one line per code found; exits the process with status 1
+/// after the last image if any image could not be read.
 pub fn run(json: bool, images: &[PathBuf]) -> anyhow::Result<()> {
     let mut decoder = Decoder::new();
     let stdout = std::io::stdout();
@@ -30,7 +31,13 @@ pub fn run(json: bool, images: &[PathBuf]) -> anyhow::Result<()> {
     }
     out.flush()?;
     if unreadable > 0 {
-        anyhow::bail!("{unreadable} of {} images could not be read", images.len());
+        // Each file's error is already on stderr; say how many, and fail without repeating
+        // them through main's error printer.
+        eprintln!(
+            "kiosk decode: {unreadable} of {} images could not be read",
+            images.len()
+        );
+        std::process::exit(1);
     }
     Ok(())
 }
