@@ -273,9 +273,9 @@ async fn no_event_is_lost_or_doubled_through_broker_and_portal_crashes() -> Resu
     for _ in 0..4 {
         scan(&mut kiosk, &portal).await?;
     }
-    // The broker dies; the kiosk goes on answering from its own store.
+    // The broker dies; the kiosk goes on answering from its own store: a long queue.
     broker.kill9();
-    for _ in 0..12 {
+    for _ in 0..60 {
         scan(&mut kiosk, &portal).await?;
     }
     broker.restart().await?;
