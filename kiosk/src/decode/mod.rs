@@ -21,14 +21,17 @@
 //! - rxing reads 42 on the frame as it is, like ZXing-C++, in ~8 ms; a second pass on a
 //!   locally thresholded copy of the frame (below) reads one more.
 //!
-//! The price is compile time: rxing with these features adds about 1½ minutes to a cold
-//! release build on two cores (rqrr: seconds). CI stays inside its budget; Codabar (the
+//! The price is compile time: the rxing crate is one large unit (~55 s of one core in a
+//! debug build with the workspace's `opt-level = 1` for dependencies, measured while the
+//! machine was shared); of what it pulls in, only `num` and `codepage-437` are not already
+//! in the workspace (regex, chrono and encoding_rs come with tracing-subscriber, rumqttd and
+//! the portal). About a minute more for CI, which was at ~24 of its 30 minutes. Codabar (the
 //! library card) will need its `oned` feature, which costs a little more.
 //!
 //! Each frame goes through passes, stopping at the first that reads a code:
 //!
 //! 1. rxing on the frame as it is, `TryHarder` on (every row scanned for finder patterns);
-//! 2. rxing on a copy binarized with a local-mean threshold ([`binarize`]): a pixel is black
+//! 2. rxing on a copy binarized with a local-mean threshold (`binarize.rs`): a pixel is black
 //!    when clearly darker than the mean of a window an eighth of the frame wide. This
 //!    follows glare spots and shadows across the phone that defeat rxing's own block-wise
 //!    binarizer on a few frames.
