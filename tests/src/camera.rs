@@ -17,7 +17,11 @@
 //! [`qr_image`] draws a code the way a phone shows it.
 
 use image::{GrayImage, Luma, imageops};
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::{Color, QrCode};
+
+/// The QR error-correction level [`qr_image`] takes (re-exported so callers need not name
+/// the `qrcode` crate).
+pub use qrcode::EcLevel;
 
 /// Width of the frames [`camera_frame`] makes (a 720p camera).
 pub const FRAME_WIDTH: u32 = 1280;
