@@ -73,6 +73,9 @@ pub struct NewKey {
 }
 
 fn new_key(seq: u32, valid_from: Timestamp) -> Option<NewKey> {
+    // Passes carry whole seconds: a window starting within a second would refuse the passes
+    // it signs in that second ("key not valid at issue").
+    let valid_from = Timestamp::from_second(valid_from.as_second()).ok()?;
     Some(NewKey {
         seq,
         kid: KeyId::new(format!("k{seq}")).ok()?,
@@ -196,6 +199,25 @@ mod tests {
         // Two instances computing the set at different moments agree on it.
         let later = key_set(&keys, switch + KEEP_AFTER + SignedDuration::from_mins(5));
         assert_eq!(later.issued_at, after.issued_at);
+    }
+
+    #[test]
+    fn windows_start_on_a_whole_second_so_the_first_passes_verify() {
+        let now = at("2026-04-01T00:00:00.75Z");
+        let first = next_key(&[], now).unwrap();
+        assert_eq!(first.valid_from, at("2026-04-01T00:00:00Z"));
+        let keys = vec![stored(&first)];
+        let signer = signer_at(&keys, now).unwrap();
+        let claims = shimin_sync::pass::PassClaims::new(
+            shimin_sync::ids::GuardianId(uuid::Uuid::nil()),
+            vec![shimin_sync::ids::ChildNo::new(1).unwrap()],
+            now,
+            SignedDuration::from_mins(5),
+            shimin_sync::pass::PassNonce([7; 8]),
+        )
+        .unwrap();
+        let text = shimin_sync::pass::issue(&signer.signer, &claims).unwrap();
+        shimin_sync::pass::verify(&text, &key_set(&keys, now), now).unwrap();
     }
 
     #[test]
