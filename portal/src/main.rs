@@ -55,13 +55,7 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::ensure!(first == again, "the passwords differ");
                 first
             };
-            let parts = server::build(
-                &settings,
-                std::sync::Arc::new(portal::clock::SystemClock),
-                metrics_exporter_prometheus::PrometheusBuilder::new()
-                    .build_recorder()
-                    .handle(),
-            )?;
+            let parts = offline_parts(&settings)?;
             match parts
                 .state
                 .accounts
@@ -89,17 +83,22 @@ async fn main() -> anyhow::Result<()> {
         } => {
             init_logging(LogFormat::Text);
             let settings = server::data_dir_of(config.as_deref(), data_dir)?;
-            let parts = server::build(
-                &settings,
-                std::sync::Arc::new(portal::clock::SystemClock),
-                metrics_exporter_prometheus::PrometheusBuilder::new()
-                    .build_recorder()
-                    .handle(),
-            )?;
+            let parts = offline_parts(&settings)?;
             for line in parts.state.checkin.mosquitto_password_lines().await? {
                 println!("{line}");
             }
             Ok(())
         }
     }
+}
+
+/// The portal's parts for a command that does not serve (no global metrics recorder).
+fn offline_parts(settings: &portal::config::Settings) -> anyhow::Result<server::Parts> {
+    server::build(
+        settings,
+        std::sync::Arc::new(portal::clock::SystemClock),
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .build_recorder()
+            .handle(),
+    )
 }

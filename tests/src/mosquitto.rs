@@ -193,6 +193,20 @@ impl Mosquitto {
     }
 }
 
+/// A `portal serve --demo` on a fresh Mosquitto (the portal logs in as `portal` with
+/// `portal_password`): the production shape, with the demo city.
+pub async fn demo_portal_on_mosquitto(portal_password: &str) -> Result<(Mosquitto, Portal)> {
+    let broker = Mosquitto::start(portal_password, &[]).await?;
+    let portal = Portal::builder()
+        .arg("--demo")
+        .arg("--mqtt-url")
+        .arg(broker.url())
+        .env("PORTAL_MQTT_PASSWORD", portal_password)
+        .start()
+        .await?;
+    Ok((broker, portal))
+}
+
 impl Drop for Mosquitto {
     fn drop(&mut self) {
         if std::thread::panicking() {

@@ -16,7 +16,7 @@ use shimin_e2e::{
     Browser, Portal,
     camera::{CameraParams, camera_frame},
     kiosk::KioskProcess,
-    mosquitto::Mosquitto,
+    mosquitto::{Mosquitto, demo_portal_on_mosquitto},
     portal_bin, screenshot_dir,
 };
 
@@ -24,17 +24,8 @@ const WAIT: Duration = Duration::from_secs(30);
 const PORTAL_PASSWORD: &str = "e2e-portal-broker-password";
 const DEMO_PASSWORD: &str = "shimin-demo-2026";
 
-/// A portal on a fresh Mosquitto, with the demo city.
 async fn portal_on_mosquitto() -> Result<(Mosquitto, Portal)> {
-    let broker = Mosquitto::start(PORTAL_PASSWORD, &[]).await?;
-    let portal = Portal::builder()
-        .arg("--demo")
-        .arg("--mqtt-url")
-        .arg(broker.url())
-        .env("PORTAL_MQTT_PASSWORD", PORTAL_PASSWORD)
-        .start()
-        .await?;
-    Ok((broker, portal))
+    demo_portal_on_mosquitto(PORTAL_PASSWORD).await
 }
 
 /// What the operator does after registering kiosks: the portal's lines into Mosquitto.

@@ -24,7 +24,7 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
-use shimin_e2e::{Portal, mosquitto::Mosquitto};
+use shimin_e2e::{Portal, mosquitto::demo_portal_on_mosquitto};
 use shimin_sync::{
     ids::{CenterId, ChildNo, EventId, GuardianId, KioskId},
     messages::{self, Ack, EventKind, KioskEvent, V1},
@@ -135,14 +135,7 @@ async fn main() -> Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3000);
-    let broker = Mosquitto::start(PORTAL_PASSWORD, &[]).await?;
-    let portal = Portal::builder()
-        .arg("--demo")
-        .arg("--mqtt-url")
-        .arg(broker.url())
-        .env("PORTAL_MQTT_PASSWORD", PORTAL_PASSWORD)
-        .start()
-        .await?;
+    let (broker, portal) = demo_portal_on_mosquitto(PORTAL_PASSWORD).await?;
     let guardian = guardian_id(&portal).await?;
 
     // The peer: Mosquitto's own subscriber on the saijo kiosk's events.
