@@ -1,6 +1,7 @@
 //! The kiosk's settings: defaults in code, then the TOML file (`--config FILE`, see
 //! `config/kiosk.toml`), then environment variables `KIOSK_*` (nested keys with `__`, e.g.
-//! `KIOSK_FEEDBACK__KIND=gpio`). `Debug` never shows the broker password.
+//! `KIOSK_FEEDBACK__KIND=gpio`, `KIOSK_CAMERA__DEVICE=/dev/video2`). `Debug` never shows the
+//! broker password. The `[camera]` section is [`crate::camera::CameraSettings`].
 
 use std::{
     collections::HashMap,
@@ -10,6 +11,8 @@ use std::{
 
 use serde::Deserialize;
 use shimin_sync::ids::KioskId;
+
+use crate::camera::CameraSettings;
 
 /// Why the settings could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +101,9 @@ pub struct Settings {
     /// Lamps and buzzer.
     #[serde(default)]
     pub feedback: FeedbackSettings,
+    /// The camera read when `kiosk run` has no `--frames DIR`.
+    #[serde(default)]
+    pub camera: CameraSettings,
 }
 
 fn default_broker_url() -> String {
@@ -117,6 +123,7 @@ impl fmt::Debug for Settings {
             .field("ca_file", &self.ca_file)
             .field("data_dir", &self.data_dir)
             .field("feedback", &self.feedback)
+            .field("camera", &self.camera)
             .finish()
     }
 }
@@ -150,9 +157,11 @@ impl Settings {
                 .split("__")
                 .map(str::to_ascii_lowercase)
                 .collect();
-            let numeric = path
-                .last()
-                .is_some_and(|k| k.ends_with("_line") || k.ends_with("_ms"));
+            let numeric = path.last().is_some_and(|k| {
+                k.ends_with("_line")
+                    || k.ends_with("_ms")
+                    || ["width", "height", "fps"].contains(&k.as_str())
+            });
             set_path(&mut table, &path, env_value(&value, numeric));
         }
         let settings: Self = toml::Value::Table(table)
@@ -164,6 +173,7 @@ impl Settings {
                 settings.feedback.kind
             )));
         }
+        settings.camera.check().map_err(ConfigError::Invalid)?;
         Ok(settings)
     }
 
@@ -184,8 +194,8 @@ impl Settings {
     }
 }
 
-/// An environment value as TOML: a number for the numeric settings (GPIO lines, times), a
-/// string otherwise (so a password of digits stays a string).
+/// An environment value as TOML: a number for the numeric settings (GPIO lines, times, camera
+/// size and rate), a string otherwise (so a password of digits stays a string).
 fn env_value(text: &str, numeric: bool) -> toml::Value {
     match text.parse::<i64>() {
         Ok(n) if numeric => toml::Value::Integer(n),
@@ -231,6 +241,7 @@ mod tests {
         let settings = Settings::from_sources(&text, env(&[])).unwrap();
         assert_eq!(settings.kiosk_id.as_str(), "chuo-1");
         assert_eq!(settings.feedback.kind, "log");
+        assert_eq!(settings.camera, CameraSettings::default());
     }
 
     #[test]

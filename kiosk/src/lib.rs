@@ -4,6 +4,7 @@
 //!
 //! - [`decode`] — finding and reading QR codes (and barcodes) in camera frames.
 //! - [`frames`] — where frames come from (`--frames DIR`), newest-only, decoded on a thread.
+//! - [`camera`] — the V4L2 camera as a frame source (YUYV/MJPEG → grayscale), reconnecting.
 //! - [`scan`] — what a decoded text means: verify, center, replay rule, toggle (pure).
 //! - [`view`] — who is in at the center as this kiosk sees it, offline too (pure).
 //! - [`answer`] — the screen's answer: stable codes, Japanese and English words.
@@ -18,6 +19,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod answer;
+pub mod camera;
 pub mod clock;
 pub mod config;
 pub mod core;

@@ -2,8 +2,9 @@
 //!
 //! settings ([`crate::config`]) → local store ([`crate::store`]) → [`crate::core::Kiosk`] →
 //! MQTT link (`shimin_sync::mqtt`, last will = `offline` status) → frames
-//! ([`crate::frames`], `--frames DIR`) → the loop ([`crate::sync::run`]). Logs go to stderr;
-//! with `--headless`, each screen answer is one JSON line on stdout.
+//! ([`crate::frames`]: `--frames DIR`, else the camera of [`crate::camera`]) → the loop
+//! ([`crate::sync::run`]). Logs go to stderr; with `--headless`, each screen answer is one JSON
+//! line on stdout.
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -15,6 +16,7 @@ use shimin_sync::{
 };
 
 use crate::{
+    camera::CameraFrames,
     clock::{Clock, SystemClock},
     config::Settings,
     core::Kiosk,
@@ -91,9 +93,10 @@ async fn run(settings: Settings, args: RunArgs) -> anyhow::Result<()> {
             Some(spawn_pipeline(frames, scan_tx)?)
         }
         None => {
-            tracing::warn!("no camera support yet: pass --frames DIR to scan image files");
-            drop(scan_tx);
-            None
+            // A missing camera is logged and retried by the source itself; syncing goes on.
+            tracing::info!(device = %settings.camera.device.display(), "reading the camera");
+            let camera = CameraFrames::new(settings.camera.clone());
+            Some(spawn_pipeline(camera, scan_tx)?)
         }
     };
 
