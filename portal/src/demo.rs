@@ -29,6 +29,16 @@ const STAFF: &[(&str, &str, &str, &[Role])] = &[
     ("library@demo.invalid", "図書", "文子", &[Role::Librarian]),
 ];
 
+/// (id, name) of the demo city's 分野 of 市からのお知らせ.
+const CATEGORIES: &[(&str, &str)] = &[
+    ("kosodate", "子育て・教育"),
+    ("kenko", "健康・福祉"),
+    ("bousai", "防災・安全"),
+    ("kankyo", "環境・ごみ"),
+    ("event", "イベント・観光"),
+    ("shisei", "市政・まちづくり"),
+];
+
 /// Seeds the demo city if the database has no accounts yet, and prints the logins.
 pub async fn seed_if_empty(
     state: &AppState,
@@ -54,6 +64,14 @@ pub async fn seed_if_empty(
         store
             .set_roles(citizen, &[], None, jiff::Timestamp::now())
             .await?;
+        for (id, name) in CATEGORIES {
+            let category = crate::domain::categories::ValidCategory {
+                category_id: (*id).to_owned(),
+                name: (*name).to_owned(),
+            };
+            crate::store::CategoryStore::create_category(store, category, jiff::Timestamp::now())
+                .await?;
+        }
         crate::demo_centers::seed(
             state,
             store,

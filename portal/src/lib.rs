@@ -12,6 +12,7 @@
 //!   the transports (SMTP through lettre, or `.eml` files in `DATA/outbox/`).
 //! - [`accounts`]: the account service — registration, verification, login, reset, changes,
 //!   withdrawal and staff invitations — orchestrating the store, the clock and the mail outbox.
+//! - [`announcements`]: 市からのお知らせ — the 分野 staff keep and the ones each citizen wants.
 //! - [`centers`]: 子育て支援センター and their staff.
 //! - [`checkin`]: check-in/out at centers — pass keys and passes, kiosks and their broker
 //!   credentials, applying kiosk events exactly once, live occupancy over MQTT and to browsers.
@@ -27,6 +28,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod announcements;
 pub mod broker;
 pub mod centers;
 pub mod checkin;

@@ -126,8 +126,11 @@ pub fn build(
         Arc::clone(&clock),
         settings.occupancy,
     );
+    let announcements =
+        crate::announcements::Announcements::new(Arc::new(store.clone()), Arc::clone(&clock));
     let state = AppState {
         accounts,
+        announcements,
         centers,
         checkin,
         family,

@@ -32,6 +32,8 @@ pub struct AppState {
     pub accounts: Accounts,
     /// The center service.
     pub centers: crate::centers::Centers,
+    /// 市からのお知らせ (categories and what citizens want).
+    pub announcements: crate::announcements::Announcements,
     /// The check-in service (passes, kiosks, occupancy).
     pub checkin: crate::checkin::Checkin,
     /// The clock.

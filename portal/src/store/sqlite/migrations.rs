@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("migrations/0003_centers.sql")),
     (4, include_str!("migrations/0004_mail_claims.sql")),
     (5, include_str!("migrations/0005_checkin.sql")),
+    (6, include_str!("migrations/0006_categories.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -10,6 +10,7 @@ mod home;
 mod kiosks;
 mod legal;
 mod occupancy;
+mod oshirase;
 mod pass;
 mod register;
 
@@ -100,6 +101,18 @@ pub fn routes() -> Router<AppState> {
             post(kiosks::retire),
         )
         .route("/admin/centers/{center_id}/visits", get(kiosks::visits))
+        .route(
+            "/oshirase/settings",
+            get(oshirase::settings).post(oshirase::save_settings),
+        )
+        .route(
+            "/admin/categories",
+            get(oshirase::categories).post(oshirase::create_category),
+        )
+        .route(
+            "/admin/categories/{category_id}/delete",
+            post(oshirase::delete_category),
+        )
         .route("/kosodate/pass", get(pass::page))
         .route("/kosodate/pass/qr.svg", get(pass::qr))
         .route("/kosodate/centers", get(occupancy::list))
@@ -135,6 +148,8 @@ pub struct Base {
     pub user_name: Option<String>,
     /// Whether to show the staff administration link.
     pub is_admin: bool,
+    /// Whether the user keeps 市からのお知らせ (the announcements office, or an admin).
+    pub is_announcer: bool,
     /// CSRF token for forms.
     pub csrf: String,
     /// This page's path and query, for the language switch.
@@ -156,6 +171,9 @@ impl Base {
                 .user
                 .as_ref()
                 .is_some_and(|user| user.has_role(Role::Admin)),
+            is_announcer: ctx.user.as_ref().is_some_and(|user| {
+                user.has_role(Role::Announcements) || user.has_role(Role::Admin)
+            }),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
         }
@@ -169,6 +187,7 @@ impl Base {
             title: title.to_owned(),
             user_name: None,
             is_admin: false,
+            is_announcer: false,
             csrf: String::new(),
             path: "/".to_owned(),
         }

@@ -1,0 +1,104 @@
+//! [`CategoryStore`] on SQLite.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use rusqlite::params;
+
+use super::SqliteStore;
+use crate::{
+    domain::{AccountId, categories::ValidCategory},
+    store::{Category, CategoryStore, StoreError},
+};
+
+#[async_trait]
+impl CategoryStore for SqliteStore {
+    async fn categories(&self) -> Result<Vec<Category>, StoreError> {
+        self.db
+            .read(|conn| {
+                let mut statement = conn.prepare_cached(
+                    "SELECT c.category_id, c.name, \
+                     (SELECT COUNT(*) FROM category_subscriptions s \
+                      WHERE s.category_id = c.category_id) \
+                     FROM categories c ORDER BY c.sort_order, c.category_id",
+                )?;
+                let rows = statement.query_map([], |row| {
+                    Ok(Category {
+                        category_id: row.get(0)?,
+                        name: row.get(1)?,
+                        subscribers: row.get(2)?,
+                    })
+                })?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .await
+    }
+
+    async fn create_category(
+        &self,
+        category: ValidCategory,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.db
+            .write(move |tx| {
+                let added = tx.execute(
+                    "INSERT INTO categories (category_id, name, sort_order, created_at) \
+                     VALUES (?1, ?2, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM categories), ?3) \
+                     ON CONFLICT DO NOTHING",
+                    params![category.category_id, category.name, now.to_string()],
+                )?;
+                Ok(added == 1)
+            })
+            .await
+    }
+
+    async fn delete_category(&self, category_id: &str) -> Result<bool, StoreError> {
+        let category_id = category_id.to_owned();
+        self.db
+            .write(move |tx| {
+                let deleted = tx.execute(
+                    "DELETE FROM categories WHERE category_id = ?1",
+                    [category_id],
+                )?;
+                Ok(deleted == 1)
+            })
+            .await
+    }
+
+    async fn subscriptions(&self, account_id: AccountId) -> Result<Vec<String>, StoreError> {
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(
+                    "SELECT s.category_id FROM category_subscriptions s \
+                     JOIN categories c ON c.category_id = s.category_id \
+                     WHERE s.account_id = ?1 ORDER BY c.sort_order",
+                )?;
+                let rows = statement.query_map([account_id.to_string()], |row| row.get(0))?;
+                Ok(rows.collect::<Result<Vec<String>, _>>()?)
+            })
+            .await
+    }
+
+    async fn set_subscriptions(
+        &self,
+        account_id: AccountId,
+        category_ids: Vec<String>,
+    ) -> Result<(), StoreError> {
+        self.db
+            .write(move |tx| {
+                tx.execute(
+                    "DELETE FROM category_subscriptions WHERE account_id = ?1",
+                    [account_id.to_string()],
+                )?;
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO category_subscriptions (account_id, category_id) \
+                     SELECT ?1, category_id FROM categories WHERE category_id = ?2 \
+                     ON CONFLICT DO NOTHING",
+                )?;
+                for category_id in category_ids {
+                    insert.execute(params![account_id.to_string(), category_id])?;
+                }
+                Ok(())
+            })
+            .await
+    }
+}
