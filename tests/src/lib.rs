@@ -241,6 +241,7 @@ mod browser;
 pub mod camera;
 pub mod fake_portal;
 pub mod kiosk;
+pub mod line_fake;
 pub mod mosquitto;
 mod portal;
 mod smtp;
