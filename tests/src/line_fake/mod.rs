@@ -184,6 +184,29 @@ impl LineFake {
         mine.map(|d| d.message.clone()).collect()
     }
 
+    /// Waits until `user_id` has received at least `count` messages (the portal
+    /// sends from a background task), then returns them all; fails after `timeout`.
+    pub async fn wait_for_received(
+        &self,
+        user_id: &str,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Value>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let received = self.received(user_id);
+            if received.len() >= count {
+                return Ok(received);
+            }
+            ensure!(
+                Instant::now() < deadline,
+                "{user_id} received {} LINE message(s) within {timeout:?}, not {count}: {received:?}",
+                received.len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The requests refused as invalid (bad body, token, path).
     pub fn invalid_requests(&self) -> Vec<InvalidRequest> {
         self.shared.lock().invalid.clone()
