@@ -1,6 +1,8 @@
 //! 市からのお知らせ: the 分野 (categories) staff of the announcements office keep, and each
-//! citizen's 欲しい情報の分野 (what they want to hear about). Announcements and their delivery
-//! by email and LINE build on this.
+//! citizen's 欲しい情報の分野 (what they want to hear about), and the announcements themselves:
+//! published now or at a set time, readable by everyone on the portal and as an Atom feed per
+//! 分野. Their delivery by email and LINE to the citizens who want them comes with the delivery
+//! engine.
 
 use std::sync::Arc;
 
@@ -9,10 +11,11 @@ use crate::{
     clock::Clock,
     domain::{
         Role,
+        announcements::{self, AnnouncementInput},
         categories::{self, CategoryInput, MAX_CATEGORIES},
         validation::FieldErrors,
     },
-    store::{Account, Category, CategoryStore},
+    store::{Account, Announcement, Category, CategoryStore},
 };
 
 /// The announcements service.
@@ -79,9 +82,17 @@ impl Announcements {
         category_id: &str,
     ) -> Result<bool, AccountError> {
         require_editor(by)?;
+        let exists = self
+            .store
+            .categories()
+            .await?
+            .iter()
+            .any(|category| category.category_id == category_id);
         let deleted = self.store.delete_category(category_id).await?;
         if deleted {
             tracing::info!(category = category_id, by = %by.account_id, "category removed");
+        } else if exists {
+            return Err(invalid("category_id", "error.category_in_use"));
         }
         Ok(deleted)
     }
@@ -110,5 +121,68 @@ impl Announcements {
             .store
             .set_subscriptions(citizen.account_id, ids)
             .await?)
+    }
+
+    /// Publishes an announcement (now, or at its time); returns its id.
+    pub async fn publish(
+        &self,
+        by: &Account,
+        input: &AnnouncementInput,
+    ) -> Result<uuid::Uuid, AccountError> {
+        require_editor(by)?;
+        let now = self.clock.now();
+        let valid = announcements::announcement(input, now).map_err(AccountError::Invalid)?;
+        let seconds = u64::try_from(now.as_second()).unwrap_or(0);
+        let nanos = u32::try_from(now.subsec_nanosecond()).unwrap_or(0);
+        let id = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, seconds, nanos));
+        let at = valid.publish_at;
+        if !self
+            .store
+            .create_announcement(id, valid, by.account_id, now)
+            .await?
+        {
+            return Err(invalid("category_id", "error.category_unknown"));
+        }
+        tracing::info!(announcement = %id, by = %by.account_id, publish_at = %at, "announcement saved");
+        Ok(id)
+    }
+
+    /// Published announcements, newest first (of one category if given): for everyone.
+    pub async fn published(
+        &self,
+        category_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Announcement>, AccountError> {
+        Ok(self
+            .store
+            .announcements(
+                self.clock.now(),
+                category_id.map(str::to_owned),
+                false,
+                limit,
+            )
+            .await?)
+    }
+
+    /// Every announcement, the scheduled ones too: for the office.
+    pub async fn all(&self, by: &Account) -> Result<Vec<Announcement>, AccountError> {
+        require_editor(by)?;
+        Ok(self
+            .store
+            .announcements(self.clock.now(), None, true, 200)
+            .await?)
+    }
+
+    /// One announcement: published ones for everyone, scheduled ones for the office only.
+    pub async fn get(
+        &self,
+        viewer: Option<&Account>,
+        announcement_id: uuid::Uuid,
+    ) -> Result<Option<Announcement>, AccountError> {
+        let found = self.store.announcement(announcement_id).await?;
+        Ok(found.filter(|announcement| {
+            announcement.publish_at <= self.clock.now()
+                || viewer.is_some_and(|viewer| require_editor(viewer).is_ok())
+        }))
     }
 }

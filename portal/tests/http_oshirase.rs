@@ -167,3 +167,116 @@ async fn the_office_keeps_categories_and_a_citizen_picks_hers() {
     let page = citizen.get("/oshirase/settings").await;
     assert!(!page.body.contains("kankyo") && page.body.contains("value=\"remove:bousai\""));
 }
+
+#[tokio::test]
+async fn announcements_are_published_now_or_later_and_read_by_everyone() {
+    let app = TestApp::new(); // 2025-04-01 09:00 in Tokyo
+    office(&app).await;
+    let mut staff = app.browser();
+    staff.login(OFFICE, PASSWORD).await;
+    staff
+        .submit(
+            "/admin/categories",
+            "/admin/categories",
+            &[("category_id", "bousai"), ("name", "防災・安全")],
+        )
+        .await;
+
+    let now = staff
+        .submit(
+            "/admin/announcements",
+            "/admin/announcements",
+            &[
+                ("category_id", "bousai"),
+                ("title", "防災訓練 <のお知らせ>"),
+                ("body", "4月5日に防災訓練を行います。\n\n雨天決行です。"),
+                ("link", "https://www.city.example.jp/bousai"),
+                ("publish_at", ""),
+            ],
+        )
+        .await;
+    assert_eq!(now.status, StatusCode::SEE_OTHER, "{}", now.body);
+    let now_url = now.location().unwrap().to_owned();
+    let later = staff
+        .submit(
+            "/admin/announcements",
+            "/admin/announcements",
+            &[
+                ("category_id", "bousai"),
+                ("title", "避難所の開設"),
+                ("body", "明日開設します。"),
+                ("publish_at", "2025-04-02T10:00"),
+            ],
+        )
+        .await;
+    let later_url = later.location().unwrap().to_owned();
+    let bad = staff
+        .submit(
+            "/admin/announcements",
+            "/admin/announcements",
+            &[
+                ("category_id", "bousai"),
+                ("title", ""),
+                ("body", "x"),
+                ("link", "ftp://x"),
+                ("publish_at", "2025-03-01T10:00"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "入力してください",
+        "https:// で始まるURL",
+        "公開日時は現在より後に",
+    ] {
+        assert!(bad.body.contains(message), "{message}: {}", bad.body);
+    }
+
+    // Anyone reads what is published; the scheduled one only the office sees.
+    let list = app.get("/oshirase").await;
+    assert!(
+        list.body.contains("防災訓練 &#60;のお知らせ&#62;") && !list.body.contains("<のお知らせ>"),
+        "{}",
+        list.body
+    );
+    assert!(!list.body.contains("避難所の開設"));
+    let item = app.get(&now_url).await;
+    assert!(
+        item.body.contains("雨天決行です。") && item.body.contains("2025年4月1日 09:00"),
+        "{}",
+        item.body
+    );
+    assert_eq!(app.get(&later_url).await.status, StatusCode::NOT_FOUND);
+    assert!(staff.get(&later_url).await.body.contains("公開予定"));
+
+    // The Atom feed of the 分野.
+    let feed = app.get("/oshirase/feed/bousai").await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.content_type().starts_with("application/atom+xml"));
+    assert!(
+        feed.body
+            .contains("<title>防災訓練 &#60;のお知らせ&#62;</title>"),
+        "{}",
+        feed.body
+    );
+    assert!(!feed.body.contains("避難所の開設"));
+    assert_eq!(
+        app.get("/oshirase/feed/nothing").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The next day at 10:00 the scheduled one is out.
+    app.clock.advance(jiff::SignedDuration::from_hours(25));
+    assert!(app.get("/oshirase").await.body.contains("避難所の開設"));
+
+    // A 分野 with announcements cannot be deleted.
+    let refused = staff
+        .submit("/admin/categories", "/admin/categories/bousai/delete", &[])
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+}

@@ -101,6 +101,11 @@ impl Accounts {
         &self.city
     }
 
+    /// The portal's public base URL (no trailing slash), for absolute links.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     fn link(&self, path: &str, secret: &str) -> String {
         format!("{}{path}?token={secret}", self.base_url)
     }

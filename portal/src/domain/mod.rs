@@ -1,5 +1,6 @@
 //! Pure domain rules: no I/O, no clock reads — every input is passed in.
 
+pub mod announcements;
 pub mod categories;
 pub mod centers;
 pub mod email;

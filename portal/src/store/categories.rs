@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::StoreError;
-use crate::domain::{AccountId, categories::ValidCategory};
+use crate::domain::{AccountId, announcements::ValidAnnouncement, categories::ValidCategory};
 
 /// A category as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,24 @@ pub struct Category {
     pub subscribers: u64,
 }
 
-/// Categories and subscriptions.
+/// An announcement as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announcement {
+    /// Its id (UUIDv7).
+    pub announcement_id: uuid::Uuid,
+    /// Its 分野 and the 分野's name.
+    pub category: (String, String),
+    /// 件名
+    pub title: String,
+    /// 本文
+    pub body: String,
+    /// 関連リンク
+    pub link: Option<String>,
+    /// When it is (or was) published.
+    pub publish_at: Timestamp,
+}
+
+/// Categories, subscriptions and announcements.
 #[async_trait]
 pub trait CategoryStore: Send + Sync + 'static {
     /// Every category, in the staff's order.
@@ -30,7 +47,8 @@ pub trait CategoryStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<bool, StoreError>;
 
-    /// Removes a category and every subscription to it; `false` when there was none.
+    /// Removes a category and every subscription to it; `false` when there was none or it
+    /// has announcements (they keep it).
     async fn delete_category(&self, category_id: &str) -> Result<bool, StoreError>;
 
     /// The ids of the categories a citizen wants.
@@ -42,4 +60,29 @@ pub trait CategoryStore: Send + Sync + 'static {
         account_id: AccountId,
         category_ids: Vec<String>,
     ) -> Result<(), StoreError>;
+
+    /// Stores an announcement; `false` when its category does not exist.
+    async fn create_announcement(
+        &self,
+        announcement_id: uuid::Uuid,
+        announcement: ValidAnnouncement,
+        by: AccountId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Announcements published by `now` (newest first; of one category if given), at most
+    /// `limit`; with `include_scheduled`, those set for later too.
+    async fn announcements(
+        &self,
+        now: Timestamp,
+        category_id: Option<String>,
+        include_scheduled: bool,
+        limit: u32,
+    ) -> Result<Vec<Announcement>, StoreError>;
+
+    /// One announcement, published or not.
+    async fn announcement(
+        &self,
+        announcement_id: uuid::Uuid,
+    ) -> Result<Option<Announcement>, StoreError>;
 }

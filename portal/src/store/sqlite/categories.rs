@@ -4,10 +4,10 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use rusqlite::params;
 
-use super::SqliteStore;
+use super::{SqliteStore, presence::sortable, rows::ts};
 use crate::{
-    domain::{AccountId, categories::ValidCategory},
-    store::{Category, CategoryStore, StoreError},
+    domain::{AccountId, announcements::ValidAnnouncement, categories::ValidCategory},
+    store::{Announcement, Category, CategoryStore, StoreError},
 };
 
 #[async_trait]
@@ -56,7 +56,8 @@ impl CategoryStore for SqliteStore {
         self.db
             .write(move |tx| {
                 let deleted = tx.execute(
-                    "DELETE FROM categories WHERE category_id = ?1",
+                    "DELETE FROM categories WHERE category_id = ?1 AND NOT EXISTS \
+                     (SELECT 1 FROM announcements WHERE category_id = ?1)",
                     [category_id],
                 )?;
                 Ok(deleted == 1)
@@ -101,4 +102,95 @@ impl CategoryStore for SqliteStore {
             })
             .await
     }
+
+    async fn create_announcement(
+        &self,
+        announcement_id: uuid::Uuid,
+        announcement: ValidAnnouncement,
+        by: AccountId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.db
+            .write(move |tx| {
+                let added = tx.execute(
+                    "INSERT INTO announcements (announcement_id, category_id, title, body, link, \
+                     publish_at, created_by, created_at) \
+                     SELECT ?1, category_id, ?3, ?4, ?5, ?6, ?7, ?8 FROM categories \
+                     WHERE category_id = ?2",
+                    params![
+                        announcement_id.to_string(),
+                        announcement.category_id,
+                        announcement.title,
+                        announcement.body,
+                        announcement.link,
+                        sortable(announcement.publish_at),
+                        by.to_string(),
+                        now.to_string(),
+                    ],
+                )?;
+                Ok(added == 1)
+            })
+            .await
+    }
+
+    async fn announcements(
+        &self,
+        now: Timestamp,
+        category_id: Option<String>,
+        include_scheduled: bool,
+        limit: u32,
+    ) -> Result<Vec<Announcement>, StoreError> {
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(&format!(
+                    "SELECT {ANNOUNCEMENT_COLUMNS} WHERE (?1 OR a.publish_at <= ?2) \
+                     AND (?3 IS NULL OR a.category_id = ?3) \
+                     ORDER BY a.publish_at DESC, a.announcement_id DESC LIMIT ?4"
+                ))?;
+                let mut rows = statement.query(params![
+                    include_scheduled,
+                    sortable(now),
+                    category_id,
+                    limit
+                ])?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    out.push(announcement_from_row(row)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
+    async fn announcement(
+        &self,
+        announcement_id: uuid::Uuid,
+    ) -> Result<Option<Announcement>, StoreError> {
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(&format!(
+                    "SELECT {ANNOUNCEMENT_COLUMNS} WHERE a.announcement_id = ?1"
+                ))?;
+                let mut rows = statement.query([announcement_id.to_string()])?;
+                rows.next()?.map(announcement_from_row).transpose()
+            })
+            .await
+    }
+}
+
+const ANNOUNCEMENT_COLUMNS: &str = "a.announcement_id, a.category_id, c.name, a.title, a.body, \
+     a.link, a.publish_at FROM announcements a JOIN categories c ON c.category_id = a.category_id";
+
+fn announcement_from_row(row: &rusqlite::Row<'_>) -> Result<Announcement, StoreError> {
+    let id: String = row.get(0)?;
+    Ok(Announcement {
+        announcement_id: id
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("announcement id {id:?}")))?,
+        category: (row.get(1)?, row.get(2)?),
+        title: row.get(3)?,
+        body: row.get(4)?,
+        link: row.get(5)?,
+        publish_at: ts(&row.get::<_, String>(6)?)?,
+    })
 }

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("migrations/0004_mail_claims.sql")),
     (5, include_str!("migrations/0005_checkin.sql")),
     (6, include_str!("migrations/0006_categories.sql")),
+    (7, include_str!("migrations/0007_announcements.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod announcements;
 mod auth;
 mod centers;
 mod family;
@@ -101,6 +102,13 @@ pub fn routes() -> Router<AppState> {
             post(kiosks::retire),
         )
         .route("/admin/centers/{center_id}/visits", get(kiosks::visits))
+        .route("/oshirase", get(announcements::list))
+        .route("/oshirase/{announcement_id}", get(announcements::show))
+        .route("/oshirase/feed/{category_id}", get(announcements::feed))
+        .route(
+            "/admin/announcements",
+            get(announcements::admin).post(announcements::publish),
+        )
         .route(
             "/oshirase/settings",
             get(oshirase::settings).post(oshirase::save_settings),
