@@ -191,6 +191,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
     let stop = CancellationToken::new();
     let checkin = parts.state.checkin.clone();
+    // The first pass-signing key exists before anything is published: a kiosk must never be
+    // handed an empty key set.
+    checkin
+        .rotate_keys()
+        .await
+        .context("making the first pass-signing key")?;
     let mqtt = crate::checkin::link::start(&settings, &checkin, parts.outbound, stop.clone())?;
     let ticker = tokio::spawn(crate::checkin::link::ticker(checkin, stop.clone()));
     let worker = tokio::spawn(parts.worker.run(stop.clone()));

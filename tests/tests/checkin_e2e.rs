@@ -150,6 +150,7 @@ async fn a_phone_pass_checks_children_in_and_out_and_the_portal_shows_it_live() 
         ensure!(kiosk_id == "e2e-1", "kiosk id {kiosk_id}");
         give_kiosks_to_mosquitto(&mut broker, portal.data_dir())?;
         let mut kiosk = KioskProcess::start(&broker.url(), &kiosk_id, &password).await?;
+        wait_until_synced(&kiosk).await?;
 
         // The public 混雑状況 page, open before anything happens.
         display.goto(&portal.url("/kosodate/centers/e2e")).await?;
@@ -197,6 +198,22 @@ async fn a_phone_pass_checks_children_in_and_out_and_the_portal_shows_it_live() 
     result
 }
 
+/// Waits until the kiosk has taken the portal's key set and its configuration (it logs each).
+async fn wait_until_synced(kiosk: &KioskProcess) -> Result<()> {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let log = kiosk.log_tail(200);
+        if log.contains("shimin/v1/keys") && log.contains("/config") {
+            return Ok(());
+        }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "the kiosk did not receive keys and configuration:\n{log}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A signed pass for both demo children, from the portal's API.
 async fn fresh_pass(portal: &Portal, token: &str) -> Result<String> {
     let pass: serde_json::Value = reqwest::Client::new()
@@ -241,6 +258,7 @@ async fn no_event_is_lost_or_doubled_through_broker_and_portal_crashes() -> Resu
         .context("no password in the demo kiosk's configuration")?
         .to_owned();
     let mut kiosk = KioskProcess::start(&broker.url(), "saijo-1", &password).await?;
+    wait_until_synced(&kiosk).await?;
     let token = reqwest::Client::new()
         .post(portal.url("/api/v1/session"))
         .json(&serde_json::json!({"email": "citizen@demo.invalid", "password": DEMO_PASSWORD}))

@@ -129,7 +129,8 @@ pub fn key_set(keys: &[StoredKey], now: Timestamp) -> KeySet {
                 .filter(|dropped| *dropped <= now),
         )
         .max()
-        .unwrap_or(now);
+        // No key at all: the oldest possible set, so that the first real one supersedes it.
+        .unwrap_or(Timestamp::UNIX_EPOCH);
     KeySet::new(
         issued_at,
         published.into_iter().map(StoredKey::entry).collect(),
@@ -199,6 +200,14 @@ mod tests {
         // Two instances computing the set at different moments agree on it.
         let later = key_set(&keys, switch + KEEP_AFTER + SignedDuration::from_mins(5));
         assert_eq!(later.issued_at, after.issued_at);
+    }
+
+    #[test]
+    fn an_empty_set_never_supersedes_a_real_one() {
+        let now = at("2026-04-01T00:00:00Z");
+        let empty = key_set(&[], now + SignedDuration::from_hours(1));
+        let first = next_key(&[], now).unwrap();
+        assert!(key_set(&[stored(&first)], now).supersedes(&empty));
     }
 
     #[test]
