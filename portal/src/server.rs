@@ -80,6 +80,8 @@ pub struct Parts {
     pub state: AppState,
     /// The mail worker, ready to run.
     pub worker: MailWorker,
+    /// The notification workers (email and LINE), ready to run.
+    pub delivery: crate::notify::worker::Delivery,
     /// The store.
     pub store: SqliteStore,
     /// What the check-in service publishes, for the MQTT link to drain.
@@ -97,14 +99,14 @@ pub fn build(
     let store = SqliteStore::open(&settings.data_dir.join("portal.db"))
         .with_context(|| format!("opening the database in {}", settings.data_dir.display()))?;
     let key = secret_key(&settings.data_dir)?;
-    let wake = Arc::new(Notify::new());
+    let mail_wake = Arc::new(Notify::new());
     let accounts = Accounts::new(
         Arc::new(store.clone()),
         Arc::new(store.clone()),
         Arc::clone(&clock),
         settings.city_name.clone(),
         settings.base_url(),
-        Arc::clone(&wake),
+        Arc::clone(&mail_wake),
     );
     let transport: Arc<dyn MailTransport> = match &settings.mail.smtp_url {
         Some(url) => Arc::new(SmtpTransport::new(url, settings.mail.from.clone())?),
@@ -128,9 +130,43 @@ pub fn build(
     );
     let announcements =
         crate::announcements::Announcements::new(Arc::new(store.clone()), Arc::clone(&clock));
+    let line_api: Arc<dyn crate::line::LineApi> = Arc::new(
+        crate::line::client::HttpLineApi::new(
+            &settings.line.api_base,
+            settings.line.channel_token.clone(),
+        )
+        .map_err(|error| anyhow::anyhow!("LINE client: {error}"))?,
+    );
+    let line = crate::line::linking::LineLinking::new(
+        Arc::clone(&line_api),
+        Arc::new(store.clone()),
+        Arc::clone(&clock),
+        settings.line.channel_secret.clone(),
+        settings.base_url(),
+    );
+    let wake = Arc::new(crate::notify::Wake::default());
+    let notifier = crate::notify::Notifier::new(
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        Arc::clone(&clock),
+        Arc::clone(&wake),
+        settings.city_name.clone(),
+        settings.base_url(),
+    );
+    let delivery = crate::notify::worker::Delivery {
+        store: Arc::new(store.clone()),
+        mail: Arc::clone(&transport),
+        line: line_api,
+        clock: Arc::clone(&clock),
+        wake,
+        instance: settings.instance_id.clone(),
+        settings: crate::notify::worker::WorkerSettings::default(),
+    };
     let state = AppState {
         accounts,
         announcements,
+        line,
+        notifier,
         centers,
         checkin,
         family,
@@ -147,12 +183,13 @@ pub fn build(
         outbox: Arc::new(store.clone()),
         transport,
         clock,
-        wake,
+        wake: mail_wake,
         instance: settings.instance_id.clone(),
     };
     Ok(Parts {
         state,
         worker,
+        delivery,
         store,
         outbound,
     })
@@ -200,6 +237,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mqtt = crate::checkin::link::start(&settings, &checkin, parts.outbound, stop.clone())?;
     let ticker = tokio::spawn(crate::checkin::link::ticker(checkin, stop.clone()));
     let worker = tokio::spawn(parts.worker.run(stop.clone()));
+    let delivery = tokio::spawn(parts.delivery.run(stop.clone()));
+    let dispatcher = tokio::spawn(parts.state.notifier.clone().run_dispatcher(stop.clone()));
     let housekeeping = tokio::spawn(housekeeping(
         parts.state.clone(),
         Arc::new(parts.store.clone()),
@@ -219,6 +258,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     stop.cancel();
     let _ = tokio::time::timeout(Duration::from_secs(10), async {
         let _ = worker.await;
+        let _ = delivery.await;
+        let _ = dispatcher.await;
         let _ = housekeeping.await;
         let _ = ticker.await;
         let _ = mqtt.await;

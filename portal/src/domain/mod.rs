@@ -7,6 +7,7 @@ pub mod email;
 pub mod family;
 pub mod ids;
 pub mod kiosks;
+pub mod notify;
 pub mod passkeys;
 pub mod password;
 pub mod presence;

@@ -80,6 +80,14 @@ pub trait CategoryStore: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<Announcement>, StoreError>;
 
+    /// Announcements published by `now` whose delivery has not been made yet, oldest first,
+    /// at most `limit`.
+    async fn undelivered_announcements(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Announcement>, StoreError>;
+
     /// One announcement, published or not.
     async fn announcement(
         &self,

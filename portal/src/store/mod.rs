@@ -7,6 +7,7 @@
 
 mod categories;
 mod checkin;
+mod notify;
 pub mod sqlite;
 mod types;
 
@@ -15,6 +16,7 @@ use jiff::{Timestamp, civil::Date};
 
 pub use categories::*;
 pub use checkin::*;
+pub use notify::*;
 pub use types::*;
 
 use shimin_sync::ids::CenterId;

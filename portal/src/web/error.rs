@@ -82,6 +82,12 @@ impl From<crate::family::FamilyError> for AppError {
     }
 }
 
+impl From<crate::store::StoreError> for AppError {
+    fn from(error: crate::store::StoreError) -> Self {
+        AppError::Internal(error.to_string())
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(error: askama::Error) -> Self {
         AppError::Internal(format!("template: {error}"))

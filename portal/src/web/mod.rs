@@ -13,6 +13,7 @@ mod ops;
 pub mod pages;
 pub mod ratelimit;
 mod security;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -34,6 +35,10 @@ pub struct AppState {
     pub centers: crate::centers::Centers,
     /// 市からのお知らせ (categories and what citizens want).
     pub announcements: crate::announcements::Announcements,
+    /// LINE: webhooks and account linking.
+    pub line: crate::line::linking::LineLinking,
+    /// The delivery engine (deliveries, channel choices).
+    pub notifier: crate::notify::Notifier,
     /// The check-in service (passes, kiosks, occupancy).
     pub checkin: crate::checkin::Checkin,
     /// The clock.
@@ -62,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
+        .merge(webhooks::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(

@@ -27,7 +27,7 @@ pub async fn headers(request: Request, next: Next) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+             form-action 'self' https://access.line.me; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
     if !is_static && !headers.contains_key(header::CACHE_CONTROL) {

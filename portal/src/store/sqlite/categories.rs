@@ -162,6 +162,27 @@ impl CategoryStore for SqliteStore {
             .await
     }
 
+    async fn undelivered_announcements(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Announcement>, StoreError> {
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(&format!(
+                    "SELECT {ANNOUNCEMENT_COLUMNS} WHERE a.delivered_at IS NULL \
+                     AND a.publish_at <= ?1 ORDER BY a.publish_at LIMIT ?2"
+                ))?;
+                let mut rows = statement.query(params![sortable(now), limit])?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    out.push(announcement_from_row(row)?);
+                }
+                Ok(out)
+            })
+            .await
+    }
+
     async fn announcement(
         &self,
         announcement_id: uuid::Uuid,

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("migrations/0005_checkin.sql")),
     (6, include_str!("migrations/0006_categories.sql")),
     (7, include_str!("migrations/0007_announcements.sql")),
+    (8, include_str!("migrations/0008_notifications.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -245,7 +245,14 @@ pub async fn publish(
         publish_at: form.publish_at.clone(),
     };
     match state.announcements.publish(user, &input).await {
-        Ok(id) => Ok(Redirect::to(&format!("/oshirase/{id}")).into_response()),
+        Ok(id) => {
+            // One published now goes out at once; a scheduled one when the dispatcher's
+            // next look finds its time has come. A failure here is retried by that look.
+            if let Err(error) = state.notifier.dispatch_announcements().await {
+                tracing::error!(%error, "delivering a new announcement failed; will retry");
+            }
+            Ok(Redirect::to(&format!("/oshirase/{id}")).into_response())
+        }
         Err(AccountError::Invalid(errors)) => {
             invalid(&admin_page(&state, &ctx, form, errors).await?)
         }

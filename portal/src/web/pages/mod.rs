@@ -6,10 +6,12 @@ mod admin;
 mod announcements;
 mod auth;
 mod centers;
+mod deliveries;
 mod family;
 mod home;
 mod kiosks;
 mod legal;
+mod notifications;
 mod occupancy;
 mod oshirase;
 mod pass;
@@ -120,6 +122,21 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/categories/{category_id}/delete",
             post(oshirase::delete_category),
+        )
+        .route(
+            "/account/notifications",
+            get(notifications::settings).post(notifications::save),
+        )
+        .route("/account/line/unlink", post(notifications::unlink))
+        .route(
+            "/line/link",
+            get(notifications::link_form).post(notifications::link),
+        )
+        .route("/admin/deliveries", get(deliveries::list))
+        .route("/admin/deliveries/{delivery_id}", get(deliveries::show))
+        .route(
+            "/admin/deliveries/{delivery_id}/resend",
+            post(deliveries::resend),
         )
         .route("/kosodate/pass", get(pass::page))
         .route("/kosodate/pass/qr.svg", get(pass::qr))

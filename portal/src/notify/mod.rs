@@ -1,0 +1,238 @@
+//! The delivery engine: every service that "届く" (reaches citizens by email or LINE) makes a
+//! delivery here. [`Notifier::deliver`] renders the notice in each language ([`render`]) and
+//! writes the delivery with all its recipients to the durable outbox in one transaction; the
+//! [`worker`]s hand it over. The staff see each delivery's state per channel and resend its
+//! dead letters; citizens choose email, LINE or both per service.
+
+pub mod render;
+pub mod worker;
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::{
+    accounts::AccountError,
+    clock::{Clock, tokyo},
+    domain::{
+        AccountId, Role,
+        notify::{Channel, ChannelChoice, Service},
+    },
+    store::{
+        Account, Announcement, Audience, CategoryStore, DeliveryStore, DeliverySummary,
+        NewDelivery, RecipientStatus, Source, StoreError,
+    },
+};
+
+pub use render::Notice;
+
+/// Wakes the worker of each channel when there is new work.
+#[derive(Debug, Default)]
+pub struct Wake {
+    email: Notify,
+    line: Notify,
+}
+
+impl Wake {
+    /// The signal of one channel's worker.
+    pub fn of(&self, channel: Channel) -> &Notify {
+        match channel {
+            Channel::Email => &self.email,
+            Channel::Line => &self.line,
+        }
+    }
+
+    /// Wakes both workers (a permit is kept if one is busy, so no wake is lost).
+    pub fn both(&self) {
+        self.email.notify_one();
+        self.line.notify_one();
+    }
+}
+
+/// How often scheduled announcements are looked for.
+const DISPATCH_EVERY: Duration = Duration::from_secs(10);
+
+/// The delivery engine's service.
+#[derive(Clone)]
+pub struct Notifier {
+    store: Arc<dyn DeliveryStore>,
+    categories: Arc<dyn CategoryStore>,
+    clock: Arc<dyn Clock>,
+    wake: Arc<Wake>,
+    city: String,
+    base_url: String,
+}
+
+/// The staff who see deliveries and resend dead letters.
+fn require_sender(by: &Account) -> Result<(), AccountError> {
+    if [Role::Admin, Role::Announcements]
+        .iter()
+        .any(|role| by.has_role(*role))
+    {
+        Ok(())
+    } else {
+        Err(AccountError::Forbidden("only senders see deliveries"))
+    }
+}
+
+/// "2026年12月2日 9:00" in Asia/Tokyo.
+pub fn date_line(at: jiff::Timestamp) -> String {
+    at.to_zoned(tokyo()).strftime("%Y年%-m月%-d日 %-H:%M").to_string()
+}
+
+impl Notifier {
+    /// The service; `base_url` is the portal's public address (links in messages).
+    pub fn new(
+        store: Arc<dyn DeliveryStore>,
+        categories: Arc<dyn CategoryStore>,
+        clock: Arc<dyn Clock>,
+        wake: Arc<Wake>,
+        city: String,
+        base_url: String,
+    ) -> Self {
+        Self {
+            store,
+            categories,
+            clock,
+            wake,
+            city,
+            base_url,
+        }
+    }
+
+    /// Makes a delivery of `notice` to `audience` (once per `source`) and wakes the workers;
+    /// returns how many recipient rows were made, `None` when `source` was delivered before.
+    pub async fn deliver(
+        &self,
+        kind: &'static str,
+        source: Source,
+        notice: &Notice,
+        audience: Audience,
+    ) -> Result<Option<u64>, StoreError> {
+        let contents = render::render_all(notice, &self.city, &self.base_url)
+            .map_err(|error| StoreError::Corrupt(format!("rendering a notice: {error}")))?;
+        let delivery = NewDelivery {
+            delivery_id: Uuid::now_v7(),
+            kind,
+            service: notice.service,
+            source,
+            title: notice.title.clone(),
+            contents,
+            audience,
+        };
+        let delivery_id = delivery.delivery_id;
+        let made = self.store.create_delivery(delivery, self.clock.now()).await?;
+        if let Some(count) = made {
+            tracing::info!(%delivery_id, kind, recipients = count, "delivery made");
+            self.wake.both();
+        }
+        Ok(made)
+    }
+
+    /// The notice of a 市からのお知らせ announcement.
+    pub fn announcement_notice(&self, announcement: &Announcement) -> Notice {
+        Notice {
+            service: Service::Oshirase,
+            sender: announcement.category.1.clone(),
+            title: announcement.title.clone(),
+            body: announcement.body.clone(),
+            link: announcement.link.clone(),
+            read_url: format!(
+                "{}/oshirase/{}",
+                self.base_url.trim_end_matches('/'),
+                announcement.announcement_id
+            ),
+            urgent: false,
+            date: date_line(announcement.publish_at),
+        }
+    }
+
+    /// Delivers every announcement whose time has come to the citizens who want its 分野;
+    /// returns how many were delivered. Safe on two instances: each is delivered once.
+    pub async fn dispatch_announcements(&self) -> Result<usize, StoreError> {
+        let due = self
+            .categories
+            .undelivered_announcements(self.clock.now(), 50)
+            .await?;
+        let mut delivered = 0;
+        for announcement in due {
+            let notice = self.announcement_notice(&announcement);
+            let audience = Audience::Category(announcement.category.0.clone());
+            let source = Source::Announcement(announcement.announcement_id);
+            if self
+                .deliver("announcement", source, &notice, audience)
+                .await?
+                .is_some()
+            {
+                delivered += 1;
+            }
+        }
+        Ok(delivered)
+    }
+
+    /// Delivers scheduled announcements as their time comes, until `stop`.
+    pub async fn run_dispatcher(self, stop: CancellationToken) {
+        loop {
+            if let Err(error) = self.dispatch_announcements().await {
+                tracing::error!(%error, "dispatching announcements failed");
+            }
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(DISPATCH_EVERY) => {}
+            }
+        }
+    }
+
+    /// The newest deliveries, for the staff.
+    pub async fn deliveries(&self, by: &Account) -> Result<Vec<DeliverySummary>, AccountError> {
+        require_sender(by)?;
+        Ok(self.store.deliveries(100).await?)
+    }
+
+    /// One delivery with its dead letters and (the first) recipients still waiting.
+    pub async fn delivery(
+        &self,
+        by: &Account,
+        delivery_id: Uuid,
+    ) -> Result<Option<(DeliverySummary, Vec<RecipientStatus>)>, AccountError> {
+        require_sender(by)?;
+        let Some(summary) = self.store.delivery(delivery_id).await? else {
+            return Ok(None);
+        };
+        let dead = self.store.recipients(delivery_id, Some("dead"), 200).await?;
+        Ok(Some((summary, dead)))
+    }
+
+    /// Queues a delivery's dead letters again; returns how many.
+    pub async fn resend(&self, by: &Account, delivery_id: Uuid) -> Result<u64, AccountError> {
+        require_sender(by)?;
+        let count = self
+            .store
+            .resend_dead(delivery_id, self.clock.now())
+            .await?;
+        if count > 0 {
+            tracing::info!(%delivery_id, count, by = %by.account_id, "dead letters queued again");
+            self.wake.both();
+        }
+        Ok(count)
+    }
+
+    /// A citizen's channel choices per service.
+    pub async fn choices(
+        &self,
+        account_id: AccountId,
+    ) -> Result<Vec<(Service, ChannelChoice)>, StoreError> {
+        self.store.channel_choices(account_id).await
+    }
+
+    /// Replaces a citizen's channel choices.
+    pub async fn set_choices(
+        &self,
+        account_id: AccountId,
+        choices: Vec<(Service, ChannelChoice)>,
+    ) -> Result<(), StoreError> {
+        self.store.set_channel_choices(account_id, choices).await
+    }
+}
