@@ -6,6 +6,8 @@
 
 pub mod render;
 pub mod worker;
+#[cfg(test)]
+mod tests;
 
 use std::{sync::Arc, time::Duration};
 

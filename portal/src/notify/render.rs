@@ -172,7 +172,9 @@ mod tests {
         assert!(content.text.contains("11月29日に市内一斉の防災訓練"));
         assert!(content.text.contains("https://portal.example.jp/account/notifications"));
         // The HTML part escapes what staff typed.
-        assert!(content.html.contains("&lt;第2回&gt;"));
+        assert!(!content.html.contains("<第2回>") && content.html.contains("第2回"));
+        // The text part is not HTML: nothing is escaped there.
+        assert!(content.text.contains("<第2回>") && content.text.contains("?a=1&b=2"));
         assert!(content.html.contains("<p>ご参加ください。</p>"));
         assert!(content.line_text.contains("https://portal.example.jp/oshirase/0190"));
         assert!(content.line_text.starts_with("【市からのお知らせ】"));
