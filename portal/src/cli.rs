@@ -74,6 +74,29 @@ pub enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Add synthetic citizens for a load test or benchmark (addresses under `load.invalid`,
+    /// no password): each wants the 分野 CATEGORY; `--line-percent` of them are linked to LINE
+    /// and take 市からのお知らせ by LINE only. Never run this on a city's real portal.
+    LoadCitizens {
+        /// Settings file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./data].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// How many citizens to add.
+        #[arg(long)]
+        count: u64,
+        /// The 分野 they want (its id, e.g. `bousai`).
+        #[arg(long)]
+        category: String,
+        /// Percent linked to LINE (LINE only).
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
+        line_percent: u8,
+        /// Percent reading English.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=100))]
+        en_percent: u8,
+    },
     /// Print the kiosks' lines of a Mosquitto `password_file` (`kiosk_id:$7$…`), for a city
     /// that runs Mosquitto: the portal keeps kiosk passwords in Mosquitto's own hash format.
     /// Add the portal's own line with `mosquitto_passwd`.

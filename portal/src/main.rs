@@ -79,6 +79,30 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Admin {
+            action:
+                AdminCommand::LoadCitizens {
+                    config,
+                    data_dir,
+                    count,
+                    category,
+                    line_percent,
+                    en_percent,
+                },
+        } => {
+            init_logging(LogFormat::Text);
+            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
+            let parts = offline_parts(&settings)?;
+            let spec = portal::store::sqlite::loadtest::LoadCitizens {
+                count,
+                category_id: category,
+                line_percent,
+                en_percent,
+            };
+            let added = parts.store.add_load_citizens(spec).await?;
+            println!("added {added} citizens");
+            Ok(())
+        }
+        Command::Admin {
             action: AdminCommand::MosquittoPasswd { config, data_dir },
         } => {
             init_logging(LogFormat::Text);

@@ -240,6 +240,7 @@ async fn wait_for_port(child: &mut Child, port: u16, timeout: Duration, log: &Pa
 mod browser;
 pub mod camera;
 pub mod fake_portal;
+mod forms;
 pub mod kiosk;
 pub mod line_fake;
 pub mod mosquitto;
@@ -249,5 +250,6 @@ mod smtp;
 mod tests;
 
 pub use browser::*;
+pub use forms::*;
 pub use portal::*;
 pub use smtp::*;

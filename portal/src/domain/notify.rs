@@ -27,7 +27,9 @@ impl Channel {
 
     /// The channel with this stored name.
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|channel| channel.as_str() == name)
+        Self::ALL
+            .into_iter()
+            .find(|channel| channel.as_str() == name)
     }
 }
 
@@ -65,7 +67,9 @@ impl Service {
 
     /// The service with this stored name.
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|service| service.as_str() == name)
+        Self::ALL
+            .into_iter()
+            .find(|service| service.as_str() == name)
     }
 
     /// The message key of its name.

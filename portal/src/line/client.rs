@@ -63,10 +63,9 @@ impl HttpLineApi {
         if let Some(key) = retry_key {
             request = request.header("X-Line-Retry-Key", key.to_string());
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|error| LineError::Failure(SendFailure::Transient(format!("LINE: {error}"))))?;
+        let response = request.send().await.map_err(|error| {
+            LineError::Failure(SendFailure::Transient(format!("LINE: {error}")))
+        })?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -139,7 +138,9 @@ impl LineApi for HttpLineApi {
             .as_str()
             .map(str::to_owned)
             .ok_or_else(|| {
-                LineError::Failure(SendFailure::Transient("LINE: no linkToken in the answer".into()))
+                LineError::Failure(SendFailure::Transient(
+                    "LINE: no linkToken in the answer".into(),
+                ))
             })
     }
 

@@ -91,7 +91,11 @@ impl LineLinking {
 
     /// Checks a webhook's signature and handles its events; a redelivered event is handled
     /// once. Returns how many events were new.
-    pub async fn webhook(&self, body: &[u8], signature: Option<&str>) -> Result<usize, WebhookError> {
+    pub async fn webhook(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+    ) -> Result<usize, WebhookError> {
         let secret = self
             .channel_secret
             .as_deref()

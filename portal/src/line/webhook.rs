@@ -72,7 +72,10 @@ fn action(event: &Value) -> Action {
         "postback" if event["postback"]["data"] == LINK_POSTBACK => Action::LinkRequest,
         "message" if event["message"]["type"] == "text" => {
             let text = event["message"]["text"].as_str().unwrap_or_default().trim();
-            if LINK_WORDS.iter().any(|word| text.eq_ignore_ascii_case(word)) {
+            if LINK_WORDS
+                .iter()
+                .any(|word| text.eq_ignore_ascii_case(word))
+            {
                 Action::LinkRequest
             } else {
                 Action::Text(text.to_owned())

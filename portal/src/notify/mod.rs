@@ -5,9 +5,9 @@
 //! dead letters; citizens choose email, LINE or both per service.
 
 pub mod render;
-pub mod worker;
 #[cfg(test)]
 mod tests;
+pub mod worker;
 
 use std::{sync::Arc, time::Duration};
 
@@ -81,7 +81,9 @@ fn require_sender(by: &Account) -> Result<(), AccountError> {
 
 /// "2026年12月2日 9:00" in Asia/Tokyo.
 pub fn date_line(at: jiff::Timestamp) -> String {
-    at.to_zoned(tokyo()).strftime("%Y年%-m月%-d日 %-H:%M").to_string()
+    at.to_zoned(tokyo())
+        .strftime("%Y年%-m月%-d日 %-H:%M")
+        .to_string()
 }
 
 impl Notifier {
@@ -125,7 +127,10 @@ impl Notifier {
             audience,
         };
         let delivery_id = delivery.delivery_id;
-        let made = self.store.create_delivery(delivery, self.clock.now()).await?;
+        let made = self
+            .store
+            .create_delivery(delivery, self.clock.now())
+            .await?;
         if let Some(count) = made {
             tracing::info!(%delivery_id, kind, recipients = count, "delivery made");
             self.wake.both();
@@ -203,7 +208,10 @@ impl Notifier {
         let Some(summary) = self.store.delivery(delivery_id).await? else {
             return Ok(None);
         };
-        let dead = self.store.recipients(delivery_id, Some("dead"), 200).await?;
+        let dead = self
+            .store
+            .recipients(delivery_id, Some("dead"), 200)
+            .await?;
         Ok(Some((summary, dead)))
     }
 

@@ -163,20 +163,34 @@ mod tests {
 
     #[test]
     fn a_notice_is_rendered_for_mail_and_line_in_japanese() {
-        let content = render(&notice(), Lang::Ja, "東広島市", "https://portal.example.jp/").unwrap();
+        let content = render(
+            &notice(),
+            Lang::Ja,
+            "東広島市",
+            "https://portal.example.jp/",
+        )
+        .unwrap();
         assert_eq!(content.lang, "ja");
         assert_eq!(
             content.subject,
             "【東広島市】防災・安全 防災訓練のお知らせ <第2回>"
         );
         assert!(content.text.contains("11月29日に市内一斉の防災訓練"));
-        assert!(content.text.contains("https://portal.example.jp/account/notifications"));
+        assert!(
+            content
+                .text
+                .contains("https://portal.example.jp/account/notifications")
+        );
         // The HTML part escapes what staff typed.
         assert!(!content.html.contains("<第2回>") && content.html.contains("第2回"));
         // The text part is not HTML: nothing is escaped there.
         assert!(content.text.contains("<第2回>") && content.text.contains("?a=1&b=2"));
         assert!(content.html.contains("<p>ご参加ください。</p>"));
-        assert!(content.line_text.contains("https://portal.example.jp/oshirase/0190"));
+        assert!(
+            content
+                .line_text
+                .contains("https://portal.example.jp/oshirase/0190")
+        );
         assert!(content.line_text.starts_with("【市からのお知らせ】"));
     }
 

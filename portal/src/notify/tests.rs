@@ -79,7 +79,12 @@ impl LineApi for Line {
     async fn push(&self, to: &str, messages: &[Value], key: Uuid) -> Result<(), LineError> {
         self.accept(&[to.to_owned()], messages, key)
     }
-    async fn multicast(&self, to: &[String], messages: &[Value], key: Uuid) -> Result<(), LineError> {
+    async fn multicast(
+        &self,
+        to: &[String],
+        messages: &[Value],
+        key: Uuid,
+    ) -> Result<(), LineError> {
         assert!(to.len() <= 500, "a multicast of {}", to.len());
         self.accept(to, messages, key)
     }
@@ -153,14 +158,22 @@ impl World {
             created_at: self.clock.now(),
             terms_accepted_at: None,
         };
-        assert!(self.store.create_account(account, None, None).await.unwrap());
+        assert!(
+            self.store
+                .create_account(account, None, None)
+                .await
+                .unwrap()
+        );
         account_id
     }
 
     async fn link(&self, account_id: AccountId, user: &str) {
         let nonce = [7u8; 32];
         let until = self.clock.now() + SignedDuration::from_mins(5);
-        self.store.create_link_nonce(nonce, account_id, until).await.unwrap();
+        self.store
+            .create_link_nonce(nonce, account_id, until)
+            .await
+            .unwrap();
         self.store
             .link_with_nonce(nonce, user, self.clock.now())
             .await
@@ -194,7 +207,11 @@ impl World {
             std::num::NonZeroU32::new(10_000).unwrap(),
         ));
         let emails = self.delivery.email_pass().await.unwrap();
-        let line = self.delivery.line_pass(&multicast, &multicast).await.unwrap();
+        let line = self
+            .delivery
+            .line_pass(&multicast, &multicast)
+            .await
+            .unwrap();
         (emails, line)
     }
 
@@ -222,9 +239,18 @@ async fn each_citizen_gets_a_notice_once_on_each_channel_they_chose() {
     w.link(both, "U1").await;
     w.link(email_only, "U2").await;
     let off = |email, line| vec![(Service::School, ChannelChoice { email, line })];
-    w.notifier.set_choices(email_only, off(true, false)).await.unwrap();
-    w.notifier.set_choices(line_unlinked, off(false, true)).await.unwrap();
-    w.notifier.set_choices(nothing, off(false, false)).await.unwrap();
+    w.notifier
+        .set_choices(email_only, off(true, false))
+        .await
+        .unwrap();
+    w.notifier
+        .set_choices(line_unlinked, off(false, true))
+        .await
+        .unwrap();
+    w.notifier
+        .set_choices(nothing, off(false, false))
+        .await
+        .unwrap();
 
     // The same account twice in the audience is one recipient.
     let audience = vec![both, email_only, line_unlinked, nothing, both];
@@ -235,7 +261,11 @@ async fn each_citizen_gets_a_notice_once_on_each_channel_they_chose() {
     to.sort();
     assert_eq!(to, ["citizen1@example.jp", "citizen2@example.jp"]);
     let english = sent.iter().find(|m| m.to == "citizen2@example.jp").unwrap();
-    assert!(english.subject.starts_with("[Urgent]"), "{}", english.subject);
+    assert!(
+        english.subject.starts_with("[Urgent]"),
+        "{}",
+        english.subject
+    );
     assert_eq!(w.line_users(), ["U1"]);
     // Nothing is left to send, and another pass sends nothing again.
     assert_eq!(w.pass().await, (0, 0));
@@ -252,7 +282,10 @@ async fn an_announcement_is_delivered_once_to_the_citizens_of_its_category() {
         category_id: "bousai".into(),
         name: "防災・安全".into(),
     };
-    w.store.create_category(category, w.clock.now()).await.unwrap();
+    w.store
+        .create_category(category, w.clock.now())
+        .await
+        .unwrap();
     w.store
         .set_subscriptions(subscriber, vec!["bousai".into()])
         .await
@@ -278,7 +311,11 @@ async fn an_announcement_is_delivered_once_to_the_citizens_of_its_category() {
     let sent = w.mail.sent.lock().unwrap().clone();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, "citizen1@example.jp");
-    assert!(sent[0].text.contains(&format!("https://portal.example.jp/oshirase/{id}")));
+    assert!(
+        sent[0]
+            .text
+            .contains(&format!("https://portal.example.jp/oshirase/{id}"))
+    );
 }
 
 #[tokio::test]
@@ -294,13 +331,29 @@ async fn line_recipients_go_in_multicasts_of_at_most_500_per_language() {
     w.notifier
         .set_choices(
             audience[0],
-            vec![(Service::School, ChannelChoice { email: false, line: true })],
+            vec![(
+                Service::School,
+                ChannelChoice {
+                    email: false,
+                    line: true,
+                },
+            )],
         )
         .await
         .unwrap();
-    assert_eq!(w.deliver_to(audience, "臨時休校").await, Some(1_205 + 1_204));
+    assert_eq!(
+        w.deliver_to(audience, "臨時休校").await,
+        Some(1_205 + 1_204)
+    );
     assert_eq!(w.pass().await, (1_204, 1_205));
-    let mut sizes: Vec<usize> = w.line.requests.lock().unwrap().iter().map(|r| r.1).collect();
+    let mut sizes: Vec<usize> = w
+        .line
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.1)
+        .collect();
     sizes.sort();
     // 964 in Japanese (500 + 464), 241 in English.
     assert_eq!(sizes, [241, 464, 500]);
@@ -330,13 +383,19 @@ async fn a_line_request_accepted_before_a_crash_is_not_delivered_twice() {
     let batch = &claimed[0];
     let to: Vec<String> = batch.recipients.iter().map(|(_, u)| u.clone()).collect();
     let message = [crate::line::text_message("臨時休校")];
-    w.line.multicast(&to, &message, batch.batch_id).await.unwrap();
+    w.line
+        .multicast(&to, &message, batch.batch_id)
+        .await
+        .unwrap();
     // The restarted instance takes its claims back and sends the same request again.
     assert_eq!(w.store.release_claims("test", now).await.unwrap(), 2);
     assert_eq!(w.pass().await.1, 2);
     let requests = w.line.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
-    assert_eq!(requests[0].0, requests[1].0, "the retry carries the same key");
+    assert_eq!(
+        requests[0].0, requests[1].0,
+        "the retry carries the same key"
+    );
     assert_eq!(w.line_users(), ["U1", "U2"]);
 }
 
@@ -346,7 +405,16 @@ async fn a_rate_limit_is_waited_out_and_outages_are_retried_with_the_same_key() 
     let a = w.citizen(1, "ja").await;
     w.link(a, "U1").await;
     w.notifier
-        .set_choices(a, vec![(Service::School, ChannelChoice { email: false, line: true })])
+        .set_choices(
+            a,
+            vec![(
+                Service::School,
+                ChannelChoice {
+                    email: false,
+                    line: true,
+                },
+            )],
+        )
         .await
         .unwrap();
     w.deliver_to(vec![a], "臨時休校").await;
@@ -375,7 +443,11 @@ async fn a_refused_address_becomes_a_dead_letter_that_staff_can_resend() {
     let w = world();
     let a = w.citizen(1, "ja").await;
     let b = w.citizen(2, "ja").await;
-    w.mail.refuse.lock().unwrap().push("citizen2@example.jp".into());
+    w.mail
+        .refuse
+        .lock()
+        .unwrap()
+        .push("citizen2@example.jp".into());
     w.deliver_to(vec![a, b], "臨時休校").await;
     assert_eq!(w.pass().await, (1, 0));
     let staff = crate::store::Account {
@@ -405,10 +477,21 @@ async fn a_refused_address_becomes_a_dead_letter_that_staff_can_resend() {
         roles: vec![],
         ..staff.clone()
     };
-    assert!(w.notifier.resend(&citizen, list[0].delivery_id).await.is_err());
+    assert!(
+        w.notifier
+            .resend(&citizen, list[0].delivery_id)
+            .await
+            .is_err()
+    );
     // The mailbox is fixed; staff resend.
     w.mail.refuse.lock().unwrap().clear();
-    assert_eq!(w.notifier.resend(&staff, list[0].delivery_id).await.unwrap(), 1);
+    assert_eq!(
+        w.notifier
+            .resend(&staff, list[0].delivery_id)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(w.pass().await, (1, 0));
     let sent = w.mail.sent.lock().unwrap().clone();
     assert_eq!(sent.len(), 2);

@@ -88,7 +88,9 @@ pub fn mail_id(delivery_id: Uuid, recipient_id: i64) -> Uuid {
 
 fn limiter(per_second: u32) -> DefaultDirectRateLimiter {
     let rate = NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN);
-    RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN.saturating_add(rate.get() / 10)))
+    RateLimiter::direct(
+        Quota::per_second(rate).allow_burst(NonZeroU32::MIN.saturating_add(rate.get() / 10)),
+    )
 }
 
 /// A small cache of rendered contents by (delivery, language): a pass reads each once.
@@ -151,9 +153,19 @@ impl Delivery {
                 metrics::counter!("portal_notify_failed_total", "channel" => channel.as_str())
                     .increment(count);
                 if decision.retry_at.is_none() {
-                    tracing::error!(channel = channel.as_str(), count, error = failure.message(), "notification given up (dead letter)");
+                    tracing::error!(
+                        channel = channel.as_str(),
+                        count,
+                        error = failure.message(),
+                        "notification given up (dead letter)"
+                    );
                 } else if !matches!(failure, SendFailure::RateLimited { .. }) {
-                    tracing::warn!(channel = channel.as_str(), count, error = failure.message(), "notification failed; will retry");
+                    tracing::warn!(
+                        channel = channel.as_str(),
+                        count,
+                        error = failure.message(),
+                        "notification failed; will retry"
+                    );
                 }
                 self.store
                     .mark_failed(ids, failure.message(), decision.retry_at, decision.counts)
@@ -188,8 +200,13 @@ impl Delivery {
                     .await?
                 else {
                     let failure = SendFailure::Permanent("the delivery has no content".into());
-                    self.record(vec![job.recipient_id], job.attempts, Err(failure), Channel::Email)
-                        .await?;
+                    self.record(
+                        vec![job.recipient_id],
+                        job.attempts,
+                        Err(failure),
+                        Channel::Email,
+                    )
+                    .await?;
                     continue;
                 };
                 let mail = Arc::clone(&self.mail);
@@ -233,8 +250,13 @@ impl Delivery {
             match result {
                 Ok((job, Ok(()))) => sent.push(job.recipient_id),
                 Ok((job, Err(failure))) => {
-                    self.record(vec![job.recipient_id], job.attempts, Err(failure), Channel::Email)
-                        .await?;
+                    self.record(
+                        vec![job.recipient_id],
+                        job.attempts,
+                        Err(failure),
+                        Channel::Email,
+                    )
+                    .await?;
                 }
                 // A panicked send leaves its row claimed; the lease brings it back.
                 Err(error) => tracing::error!(%error, "an email send task failed"),
@@ -275,7 +297,8 @@ impl Delivery {
                         retry_after: None,
                     };
                     let ids = batch.recipients.iter().map(|(id, _)| *id).collect();
-                    self.record(ids, batch.attempts, Err(failure), Channel::Line).await?;
+                    self.record(ids, batch.attempts, Err(failure), Channel::Line)
+                        .await?;
                     continue;
                 }
                 while running.len() >= self.settings.line_concurrency.max(1) {
@@ -289,7 +312,8 @@ impl Delivery {
                 else {
                     let ids = batch.recipients.iter().map(|(id, _)| *id).collect();
                     let failure = SendFailure::Permanent("the delivery has no content".into());
-                    self.record(ids, batch.attempts, Err(failure), Channel::Line).await?;
+                    self.record(ids, batch.attempts, Err(failure), Channel::Line)
+                        .await?;
                     continue;
                 };
                 if batch.recipients.len() == 1 {
@@ -300,8 +324,11 @@ impl Delivery {
                 let line = Arc::clone(&self.line);
                 running.spawn(async move {
                     let messages = [text_message(&content.line_text)];
-                    let to: Vec<String> =
-                        batch.recipients.iter().map(|(_, user)| user.clone()).collect();
+                    let to: Vec<String> = batch
+                        .recipients
+                        .iter()
+                        .map(|(_, user)| user.clone())
+                        .collect();
                     let outcome = match to.as_slice() {
                         [one] => line.push(one, &messages, batch.batch_id).await,
                         many => line.multicast(many, &messages, batch.batch_id).await,
@@ -336,9 +363,14 @@ impl Delivery {
             }
         };
         let limited = matches!(outcome, Err(SendFailure::RateLimited { .. }));
-        let count = if outcome.is_ok() { batch.recipients.len() } else { 0 };
+        let count = if outcome.is_ok() {
+            batch.recipients.len()
+        } else {
+            0
+        };
         let ids = batch.recipients.iter().map(|(id, _)| *id).collect();
-        self.record(ids, batch.attempts, outcome, Channel::Line).await?;
+        self.record(ids, batch.attempts, outcome, Channel::Line)
+            .await?;
         Ok((count, limited))
     }
 

@@ -94,6 +94,12 @@ impl LineFake {
         self.event("message", user_id, extra)
     }
 
+    /// `postback`: the user tapped a rich-menu button whose action is a postback with `data`.
+    pub fn postback_event(&self, user_id: &str, data: &str) -> Value {
+        let extra = json!({ "replyToken": Self::reply_token(), "postback": { "data": data } });
+        self.event("postback", user_id, extra)
+    }
+
     /// `accountLink`: the user finished (`ok`) or failed LINE's account-link flow
     /// with the nonce the portal issued. A failed link has no reply token, as on LINE.
     pub fn account_link_event(&self, user_id: &str, nonce: &str, ok: bool) -> Value {

@@ -15,6 +15,7 @@ mod deliveries;
 mod family;
 mod kiosks;
 mod line_links;
+pub mod loadtest;
 mod migrations;
 mod outbox;
 mod presence;
