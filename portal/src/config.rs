@@ -32,6 +32,7 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PORTAL_OCCUPANCY_CROWDED_FROM", "occupancy.crowded_from"),
     ("PORTAL_SMTP_URL", "mail.smtp_url"),
     ("PORTAL_MAIL_FROM", "mail.from"),
+    ("PORTAL_MAIL_CONNECTIONS", "mail.connections"),
     ("PORTAL_LINE_API_BASE", "line.api_base"),
     ("PORTAL_LINE_CHANNEL_SECRET", "line.channel_secret"),
     ("PORTAL_LINE_CHANNEL_TOKEN", "line.channel_token"),
@@ -124,6 +125,9 @@ pub struct MailSettings {
     pub smtp_url: Option<String>,
     /// The From address. Default `市民ポータルサイト <noreply@portal.invalid>`; env `PORTAL_MAIL_FROM`.
     pub from: String,
+    /// Mails handed to the relay at once by the delivery engine (SMTP connections in use).
+    /// Default 16; env `PORTAL_MAIL_CONNECTIONS`.
+    pub connections: usize,
 }
 
 /// LINE Messaging API settings.
@@ -159,6 +163,7 @@ impl Default for Settings {
             mail: MailSettings {
                 smtp_url: None,
                 from: "市民ポータルサイト <noreply@portal.invalid>".to_owned(),
+                connections: 16,
             },
             line: LineSettings {
                 api_base: "https://api.line.me".to_owned(),

@@ -109,7 +109,13 @@ pub fn build(
         Arc::clone(&mail_wake),
     );
     let transport: Arc<dyn MailTransport> = match &settings.mail.smtp_url {
-        Some(url) => Arc::new(SmtpTransport::new(url, settings.mail.from.clone())?),
+        Some(url) => match crate::mail::smtp_pool::Relay::from_url(url)? {
+            Some(relay) => Arc::new(crate::mail::smtp_pool::NoDelaySmtp::new(
+                relay,
+                settings.mail.from.clone(),
+            )),
+            None => Arc::new(SmtpTransport::new(url, settings.mail.from.clone())?),
+        },
         None => Arc::new(FileTransport::new(
             settings.data_dir.join("outbox"),
             settings.mail.from.clone(),
@@ -160,7 +166,10 @@ pub fn build(
         clock: Arc::clone(&clock),
         wake,
         instance: settings.instance_id.clone(),
-        settings: crate::notify::worker::WorkerSettings::default(),
+        settings: crate::notify::worker::WorkerSettings {
+            email_concurrency: settings.mail.connections.max(1),
+            ..crate::notify::worker::WorkerSettings::default()
+        },
     };
     let state = AppState {
         accounts,

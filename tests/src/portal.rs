@@ -183,6 +183,11 @@ impl Portal {
         }
     }
 
+    /// The process id of the running portal.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Options for a portal with extra arguments or environment.
     pub fn builder() -> PortalBuilder {
         PortalBuilder::default()

@@ -18,7 +18,7 @@ const CITIZENS: usize = 3_000;
 const TITLE: &str = "断水のお知らせ";
 /// The portal hands over at most this many emails at once: the most that can be in flight
 /// (and so sent again) at a kill.
-const EMAIL_CONCURRENCY: usize = 8;
+const EMAIL_CONCURRENCY: usize = 16;
 
 #[tokio::test]
 async fn a_fan_out_killed_twice_mid_way_loses_nothing_and_doubles_nothing() -> Result<()> {
@@ -50,10 +50,16 @@ async fn fan_out_with_kills(portal: &mut Portal, line: &LineFake, smtp: &SmtpSer
         .args(["--line-percent", "50", "--en-percent", "10"])
         .output()
         .context("running portal admin load-citizens")?;
-    ensure!(added.status.success(), "load-citizens: {}", String::from_utf8_lossy(&added.stderr));
+    ensure!(
+        added.status.success(),
+        "load-citizens: {}",
+        String::from_utf8_lossy(&added.stderr)
+    );
 
     let staff = FormClient::new(portal.base_url())?;
-    staff.login("city@demo.invalid", "shimin-demo-2026", None).await?;
+    staff
+        .login("city@demo.invalid", "shimin-demo-2026", None)
+        .await?;
     let published = staff
         .submit(
             "/admin/announcements",
@@ -106,17 +112,31 @@ async fn fan_out_with_kills(portal: &mut Portal, line: &LineFake, smtp: &SmtpSer
     for delivery in line.deliveries() {
         *per_user.entry(delivery.user_id).or_default() += 1;
     }
-    ensure!(per_user.len() == line_users, "{} LINE users reached", per_user.len());
+    ensure!(
+        per_user.len() == line_users,
+        "{} LINE users reached",
+        per_user.len()
+    );
     let doubled: Vec<_> = per_user.iter().filter(|(_, n)| **n > 1).collect();
-    ensure!(doubled.is_empty(), "LINE users with the message twice: {doubled:?}");
+    ensure!(
+        doubled.is_empty(),
+        "LINE users with the message twice: {doubled:?}"
+    );
 
     let mut mails: HashMap<String, Vec<String>> = HashMap::new();
     for mail in smtp.messages()? {
         for to in mail.to.iter().filter(|to| to.ends_with("@load.invalid")) {
-            mails.entry(to.clone()).or_default().push(mail.message_id.clone());
+            mails
+                .entry(to.clone())
+                .or_default()
+                .push(mail.message_id.clone());
         }
     }
-    ensure!(mails.len() == email_users, "{} email recipients reached", mails.len());
+    ensure!(
+        mails.len() == email_users,
+        "{} email recipients reached",
+        mails.len()
+    );
     let mut resent = 0;
     for (to, ids) in &mails {
         let mut distinct = ids.clone();

@@ -5,6 +5,7 @@
 pub mod compose;
 pub mod file;
 pub mod smtp;
+pub mod smtp_pool;
 pub mod worker;
 
 use async_trait::async_trait;

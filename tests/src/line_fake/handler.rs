@@ -242,6 +242,7 @@ fn perform(
                 message: message.clone(),
                 via: operation_id.to_owned(),
                 retry_key: retry_key.map(str::to_owned),
+                received_at: std::time::SystemTime::now(),
             });
         }
     };

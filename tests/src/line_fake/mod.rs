@@ -79,6 +79,8 @@ pub struct Delivery {
     pub via: String,
     /// The request's `X-Line-Retry-Key`, if any.
     pub retry_key: Option<String>,
+    /// When the fake accepted it.
+    pub received_at: std::time::SystemTime,
 }
 
 /// A request the fake refused as not matching LINE's description.

@@ -251,6 +251,13 @@ impl AccountStore for SqliteStore {
                      (SELECT email FROM accounts WHERE account_id = ?1)",
                     [&id],
                 )?;
+                // Its place in every delivery (the address, the LINE user id). That table has
+                // no index by account, for the speed of a fan-out: this scans it, which is
+                // fine for something as rare as a withdrawal.
+                tx.execute(
+                    "DELETE FROM delivery_recipients WHERE account_id = ?1",
+                    [&id],
+                )?;
                 // Roles, tokens and sessions go by ON DELETE CASCADE.
                 tx.execute("DELETE FROM accounts WHERE account_id = ?1", [&id])?;
                 if let Some(mail) = &farewell {

@@ -51,24 +51,44 @@ fn audience_sql(audience: &Audience) -> Result<(&'static str, &'static str, Stri
     })
 }
 
-/// Inserts the recipients on `channel` and returns how many.
+/// Which recipients' language an insert takes.
+enum LangFilter<'a> {
+    /// Every language.
+    Any,
+    /// Just this one.
+    Only(&'a str),
+    /// Every language but these (their content falls back to Japanese).
+    NoneOf(&'a [String]),
+}
+
+/// Inserts the recipients on `channel` of the languages `langs`; returns the range of
+/// recipient ids made (consecutive: this transaction is the only writer).
 fn insert_recipients(
     tx: &Transaction<'_>,
     delivery: &NewDelivery,
     channel: Channel,
+    langs: &LangFilter<'_>,
     now: Timestamp,
-) -> Result<usize, StoreError> {
+) -> Result<Option<(i64, i64)>, StoreError> {
     let (tables, condition, value) = audience_sql(&delivery.audience)?;
-    // LINE rows go in language order, so each language's rows are consecutive for
-    // `assign_batches`.
-    let (address, join, wants, order) = match channel {
-        Channel::Email => ("a.email", "", "coalesce(p.email, 1) = 1", ""),
+    let (address, join, wants) = match channel {
+        Channel::Email => ("a.email", "", "(p.email IS NULL OR p.email = 1)"),
         Channel::Line => (
             "l.line_user_id",
             "JOIN line_links l ON l.account_id = a.account_id",
-            "coalesce(p.line, 1) = 1",
-            "ORDER BY a.lang",
+            "(p.line IS NULL OR p.line = 1)",
         ),
+    };
+    let lang_sql = match langs {
+        LangFilter::Any => "1".to_owned(),
+        LangFilter::Only(_) => "a.lang = ?6".to_owned(),
+        LangFilter::NoneOf(known) => {
+            let quoted: Vec<String> = known
+                .iter()
+                .map(|lang| format!("'{}'", lang.replace('\'', "")))
+                .collect();
+            format!("a.lang NOT IN ({})", quoted.join(", "))
+        }
     };
     let sql = format!(
         "INSERT INTO delivery_recipients \
@@ -76,52 +96,83 @@ fn insert_recipients(
          SELECT ?1, a.account_id, ?2, {address}, a.lang, 'queued', ?3 \
          FROM {tables} {join} \
          LEFT JOIN notification_prefs p ON p.account_id = a.account_id AND p.service = ?5 \
-         WHERE {condition} AND a.status = 'active' AND {wants} {order}"
+         WHERE {condition} AND a.status = 'active' AND {wants} AND {lang_sql}"
     );
-    Ok(tx.execute(
-        &sql,
-        params![
-            delivery.delivery_id.to_string(),
-            channel.as_str(),
-            sortable(now),
-            value,
-            delivery.service.as_str()
-        ],
-    )?)
+    let only = match langs {
+        LangFilter::Only(lang) => Some(*lang),
+        _ => None,
+    };
+    let id = delivery.delivery_id.to_string();
+    let stamp = sortable(now);
+    let base = params![
+        id,
+        channel.as_str(),
+        stamp,
+        value,
+        delivery.service.as_str()
+    ];
+    let inserted = match only {
+        Some(lang) => tx.execute(
+            &sql,
+            params![
+                id,
+                channel.as_str(),
+                stamp,
+                value,
+                delivery.service.as_str(),
+                lang
+            ],
+        )?,
+        None => tx.execute(&sql, base)?,
+    };
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let last = tx.last_insert_rowid();
+    let count = i64::try_from(inserted).unwrap_or(i64::MAX);
+    Ok(Some((last - count + 1, last)))
 }
 
-/// Gives the delivery's LINE recipients their retry keys: runs of up to 500 consecutive
-/// rows of one language (they were inserted in language order, so each language's rows are
-/// consecutive).
-fn assign_batches(tx: &Transaction<'_>, delivery_id: Uuid) -> Result<(), StoreError> {
-    let mut ranges = tx.prepare_cached(
-        "SELECT lang, min(recipient_id), max(recipient_id) FROM delivery_recipients \
-         WHERE delivery_id = ?1 AND channel = 'line' GROUP BY lang",
-    )?;
-    let langs = ranges
-        .query_map([delivery_id.to_string()], |row| {
-            Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+/// Gives LINE recipients `first..=last` (one language) their retry keys: runs of up to 500.
+fn assign_batches(tx: &Transaction<'_>, (first, last): (i64, i64)) -> Result<(), StoreError> {
     let mut assign = tx.prepare_cached(
-        "UPDATE delivery_recipients SET batch_id = ?1 \
-         WHERE recipient_id BETWEEN ?2 AND ?3 AND delivery_id = ?4 AND channel = 'line'",
+        "UPDATE delivery_recipients SET batch_id = ?1 WHERE recipient_id BETWEEN ?2 AND ?3",
     )?;
     let step = i64::try_from(MULTICAST_MAX).unwrap_or(500);
-    for (first, last) in langs {
-        let mut start = first;
-        while start <= last {
-            let end = (start + step - 1).min(last);
-            assign.execute(params![
-                Uuid::now_v7().to_string(),
-                start,
-                end,
-                delivery_id.to_string()
-            ])?;
-            start = end + 1;
-        }
+    let mut start = first;
+    while start <= last {
+        let end = (start + step - 1).min(last);
+        assign.execute(params![Uuid::now_v7().to_string(), start, end])?;
+        start = end + 1;
     }
     Ok(())
+}
+
+/// Inserts every recipient: email in one statement, LINE one language at a time so each
+/// language's rows are consecutive and can be cut into batches by id range.
+fn insert_all_recipients(
+    tx: &Transaction<'_>,
+    delivery: &NewDelivery,
+    now: Timestamp,
+) -> Result<i64, StoreError> {
+    let span = |range: Option<(i64, i64)>| range.map_or(0, |(first, last)| last - first + 1);
+    let mut total = span(insert_recipients(
+        tx,
+        delivery,
+        Channel::Email,
+        &LangFilter::Any,
+        now,
+    )?);
+    let langs: Vec<String> = delivery.contents.iter().map(|c| c.lang.clone()).collect();
+    let mut filters: Vec<LangFilter<'_>> = langs.iter().map(|l| LangFilter::Only(l)).collect();
+    filters.push(LangFilter::NoneOf(&langs));
+    for filter in &filters {
+        if let Some(range) = insert_recipients(tx, delivery, Channel::Line, filter, now)? {
+            assign_batches(tx, range)?;
+            total += span(Some(range));
+        }
+    }
+    Ok(total)
 }
 
 fn insert_delivery(
@@ -159,11 +210,7 @@ fn insert_delivery(
             c.line_text
         ])?;
     }
-    let mut total = 0;
-    for channel in Channel::ALL {
-        total += insert_recipients(tx, delivery, channel, now)?;
-    }
-    assign_batches(tx, delivery.delivery_id)?;
+    let total = insert_all_recipients(tx, delivery, now)?;
     tx.execute(
         "UPDATE deliveries SET recipients = ?2 WHERE delivery_id = ?1",
         params![delivery.delivery_id.to_string(), total],

@@ -104,6 +104,7 @@ impl SqliteStore {
                 .await?;
             done += chunk;
         }
+        self.db.checkpoint().await?;
         Ok(done)
     }
 }

@@ -130,6 +130,20 @@ impl Db {
         .await?
     }
 
+    /// Copies the write-ahead log into the database file and truncates it (as far as readers
+    /// allow), after a bulk load.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || {
+            let conn = writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await?
+    }
+
     /// Runs `work` on a reader connection, on the blocking pool.
     pub async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
     where

@@ -61,10 +61,14 @@ CREATE TABLE delivery_contents (
 -- is the X-Line-Retry-Key of the request that carries it, fixed when the delivery is made (up
 -- to 500 recipients of one language), so a retry after a crash is the same request and LINE
 -- accepts it once.
+-- No foreign keys and no unique index here, on purpose: a fan-out writes 200,000 of these
+-- rows in one transaction, and each constraint costs a lookup per row (measured in
+-- BENCHMARKS.md). Uniqueness holds by construction (each audience yields an account once, and
+-- each channel is inserted once); withdrawal deletes the account's rows itself.
 CREATE TABLE delivery_recipients (
     recipient_id    INTEGER PRIMARY KEY,
-    delivery_id     TEXT NOT NULL REFERENCES deliveries (delivery_id) ON DELETE CASCADE,
-    account_id      TEXT NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+    delivery_id     TEXT NOT NULL,                  -- deliveries.delivery_id
+    account_id      TEXT NOT NULL,                  -- accounts.account_id
     channel         TEXT NOT NULL CHECK (channel IN ('email', 'line')),
     address         TEXT NOT NULL,                  -- the email address or LINE user id
     lang            TEXT NOT NULL,
@@ -74,12 +78,11 @@ CREATE TABLE delivery_recipients (
     claimed_by      TEXT,
     batch_id        TEXT,
     last_error      TEXT,
-    sent_at         TEXT,
-    UNIQUE (delivery_id, account_id, channel)
+    sent_at         TEXT
 );
 CREATE INDEX delivery_recipients_due ON delivery_recipients (channel, next_attempt_at)
     WHERE next_attempt_at IS NOT NULL;
-CREATE INDEX delivery_recipients_by_account ON delivery_recipients (account_id);
+CREATE INDEX delivery_recipients_by_delivery ON delivery_recipients (delivery_id, state);
 CREATE INDEX delivery_recipients_by_batch ON delivery_recipients (batch_id) WHERE batch_id IS NOT NULL;
 
 -- Announcements published before the delivery engine existed are not sent at upgrade.
