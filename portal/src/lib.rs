@@ -15,7 +15,7 @@
 //! - [`announcements`]: 市からのお知らせ — the 分野 staff keep and the ones each citizen wants.
 //! - [`notify`]: the delivery engine — a durable outbox of notices to many citizens, handed to
 //!   SMTP and LINE by its workers, with each citizen's channel choices per service.
-//! - [`line`]: the LINE Messaging API client, webhooks and account linking.
+//! - [`mod@line`]: the LINE Messaging API client, webhooks and account linking.
 //! - [`centers`]: 子育て支援センター and their staff.
 //! - [`checkin`]: check-in/out at centers — pass keys and passes, kiosks and their broker
 //!   credentials, applying kiosk events exactly once, live occupancy over MQTT and to browsers.
