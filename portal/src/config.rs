@@ -126,7 +126,7 @@ pub struct MailSettings {
     /// The From address. Default `市民ポータルサイト <noreply@portal.invalid>`; env `PORTAL_MAIL_FROM`.
     pub from: String,
     /// Mails handed to the relay at once by the delivery engine (SMTP connections in use).
-    /// Default 16; env `PORTAL_MAIL_CONNECTIONS`.
+    /// Default 32 (Postfix takes 50 from one client by default); env `PORTAL_MAIL_CONNECTIONS`.
     pub connections: usize,
 }
 
@@ -163,7 +163,7 @@ impl Default for Settings {
             mail: MailSettings {
                 smtp_url: None,
                 from: "市民ポータルサイト <noreply@portal.invalid>".to_owned(),
-                connections: 16,
+                connections: 32,
             },
             line: LineSettings {
                 api_base: "https://api.line.me".to_owned(),

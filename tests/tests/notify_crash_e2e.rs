@@ -18,7 +18,7 @@ const CITIZENS: usize = 3_000;
 const TITLE: &str = "断水のお知らせ";
 /// The portal hands over at most this many emails at once: the most that can be in flight
 /// (and so sent again) at a kill.
-const EMAIL_CONCURRENCY: usize = 16;
+const EMAIL_CONCURRENCY: usize = 32;
 
 #[tokio::test]
 async fn a_fan_out_killed_twice_mid_way_loses_nothing_and_doubles_nothing() -> Result<()> {

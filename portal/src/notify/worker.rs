@@ -52,7 +52,7 @@ pub struct WorkerSettings {
 impl Default for WorkerSettings {
     fn default() -> Self {
         Self {
-            email_concurrency: 16,
+            email_concurrency: 32,
             line_concurrency: 4,
             multicast_per_second: 200,
             push_per_second: 2000,

@@ -14,7 +14,7 @@
 //! - last hand-over per channel: publish → the last one;
 //! - the portal's peak RSS while it fans out.
 //!
-//! `BENCH_MAIL_CONNECTIONS` (default 16) sets the portal's `PORTAL_MAIL_CONNECTIONS`.
+//! `BENCH_MAIL_CONNECTIONS` (default 32) sets the portal's `PORTAL_MAIL_CONNECTIONS`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -106,7 +106,7 @@ async fn main() -> Result<()> {
         }
     });
 
-    let connections = env_number("BENCH_MAIL_CONNECTIONS", 16);
+    let connections = env_number("BENCH_MAIL_CONNECTIONS", 32);
     let portal = Portal::builder()
         .arg("--demo")
         .env("PORTAL_MAIL_CONNECTIONS", connections.to_string())

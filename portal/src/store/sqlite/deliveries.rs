@@ -51,44 +51,24 @@ fn audience_sql(audience: &Audience) -> Result<(&'static str, &'static str, Stri
     })
 }
 
-/// Which recipients' language an insert takes.
-enum LangFilter<'a> {
-    /// Every language.
-    Any,
-    /// Just this one.
-    Only(&'a str),
-    /// Every language but these (their content falls back to Japanese).
-    NoneOf(&'a [String]),
-}
-
-/// Inserts the recipients on `channel` of the languages `langs`; returns the range of
-/// recipient ids made (consecutive: this transaction is the only writer).
+/// Inserts the recipients on `channel`; returns the range of recipient ids made
+/// (consecutive: this transaction is the only writer). LINE rows go in language order, so
+/// each language's rows are consecutive for [`assign_batches`].
 fn insert_recipients(
     tx: &Transaction<'_>,
     delivery: &NewDelivery,
     channel: Channel,
-    langs: &LangFilter<'_>,
     now: Timestamp,
 ) -> Result<Option<(i64, i64)>, StoreError> {
     let (tables, condition, value) = audience_sql(&delivery.audience)?;
-    let (address, join, wants) = match channel {
-        Channel::Email => ("a.email", "", "(p.email IS NULL OR p.email = 1)"),
+    let (address, join, wants, order) = match channel {
+        Channel::Email => ("a.email", "", "(p.email IS NULL OR p.email = 1)", ""),
         Channel::Line => (
             "l.line_user_id",
             "JOIN line_links l ON l.account_id = a.account_id",
             "(p.line IS NULL OR p.line = 1)",
+            "ORDER BY a.lang",
         ),
-    };
-    let lang_sql = match langs {
-        LangFilter::Any => "1".to_owned(),
-        LangFilter::Only(_) => "a.lang = ?6".to_owned(),
-        LangFilter::NoneOf(known) => {
-            let quoted: Vec<String> = known
-                .iter()
-                .map(|lang| format!("'{}'", lang.replace('\'', "")))
-                .collect();
-            format!("a.lang NOT IN ({})", quoted.join(", "))
-        }
     };
     let sql = format!(
         "INSERT INTO delivery_recipients \
@@ -96,35 +76,18 @@ fn insert_recipients(
          SELECT ?1, a.account_id, ?2, {address}, a.lang, 'queued', ?3 \
          FROM {tables} {join} \
          LEFT JOIN notification_prefs p ON p.account_id = a.account_id AND p.service = ?5 \
-         WHERE {condition} AND a.status = 'active' AND {wants} AND {lang_sql}"
+         WHERE {condition} AND a.status = 'active' AND {wants} {order}"
     );
-    let only = match langs {
-        LangFilter::Only(lang) => Some(*lang),
-        _ => None,
-    };
-    let id = delivery.delivery_id.to_string();
-    let stamp = sortable(now);
-    let base = params![
-        id,
-        channel.as_str(),
-        stamp,
-        value,
-        delivery.service.as_str()
-    ];
-    let inserted = match only {
-        Some(lang) => tx.execute(
-            &sql,
-            params![
-                id,
-                channel.as_str(),
-                stamp,
-                value,
-                delivery.service.as_str(),
-                lang
-            ],
-        )?,
-        None => tx.execute(&sql, base)?,
-    };
+    let inserted = tx.execute(
+        &sql,
+        params![
+            delivery.delivery_id.to_string(),
+            channel.as_str(),
+            sortable(now),
+            value,
+            delivery.service.as_str()
+        ],
+    )?;
     if inserted == 0 {
         return Ok(None);
     }
@@ -148,31 +111,29 @@ fn assign_batches(tx: &Transaction<'_>, (first, last): (i64, i64)) -> Result<(),
     Ok(())
 }
 
-/// Inserts every recipient: email in one statement, LINE one language at a time so each
-/// language's rows are consecutive and can be cut into batches by id range.
+/// Inserts every recipient and gives the LINE rows their retry keys; returns how many.
 fn insert_all_recipients(
     tx: &Transaction<'_>,
     delivery: &NewDelivery,
     now: Timestamp,
 ) -> Result<i64, StoreError> {
     let span = |range: Option<(i64, i64)>| range.map_or(0, |(first, last)| last - first + 1);
-    let mut total = span(insert_recipients(
-        tx,
-        delivery,
-        Channel::Email,
-        &LangFilter::Any,
-        now,
-    )?);
-    let langs: Vec<String> = delivery.contents.iter().map(|c| c.lang.clone()).collect();
-    let mut filters: Vec<LangFilter<'_>> = langs.iter().map(|l| LangFilter::Only(l)).collect();
-    filters.push(LangFilter::NoneOf(&langs));
-    for filter in &filters {
-        if let Some(range) = insert_recipients(tx, delivery, Channel::Line, filter, now)? {
-            assign_batches(tx, range)?;
-            total += span(Some(range));
+    let email = insert_recipients(tx, delivery, Channel::Email, now)?;
+    let line = insert_recipients(tx, delivery, Channel::Line, now)?;
+    if let Some((first, last)) = line {
+        // Each language's run within the LINE rows (a range scan of the primary key).
+        let mut runs = tx.prepare_cached(
+            "SELECT min(recipient_id), max(recipient_id) FROM delivery_recipients \
+             WHERE recipient_id BETWEEN ?1 AND ?2 GROUP BY lang",
+        )?;
+        let runs = runs
+            .query_map(params![first, last], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<Vec<(i64, i64)>, _>>()?;
+        for run in runs {
+            assign_batches(tx, run)?;
         }
     }
-    Ok(total)
+    Ok(span(email) + span(line))
 }
 
 fn insert_delivery(
