@@ -212,7 +212,9 @@ pub async fn render_errors(
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    // Webhooks answer machines with JSON of their own (`web::webhooks`); a 401 there must not
+    // become a redirect to the login page.
+    if !(status.is_client_error() || status.is_server_error()) || path.starts_with("/webhooks/") {
         return response;
     }
     let mark = match response.extensions().get::<ErrorMark>() {

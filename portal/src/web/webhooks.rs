@@ -12,7 +12,7 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{AppState, error::AppError};
+use super::AppState;
 use crate::line::linking::WebhookError;
 
 /// The webhook route.
@@ -52,6 +52,14 @@ async fn line(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
             "malformed",
             "the body is not a LINE webhook",
         ),
-        Err(WebhookError::Store(error)) => AppError::from(error).into_response(),
+        // LINE redelivers what is not answered 2xx; the error is logged here, once.
+        Err(WebhookError::Store(error)) => {
+            tracing::error!(%error, "LINE webhook: the store failed");
+            refusal(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the portal could not take the events; LINE will send them again",
+            )
+        }
     }
 }
