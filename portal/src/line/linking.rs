@@ -118,7 +118,14 @@ impl LineLinking {
                 continue;
             }
             new += 1;
-            self.handle(event).await?;
+            let event_id = event.webhook_event_id.clone();
+            if let Err(error) = self.handle(event).await {
+                // Not handled: let LINE's redelivery of it through.
+                if !event_id.is_empty() {
+                    self.links.forget_event(&event_id).await?;
+                }
+                return Err(error.into());
+            }
         }
         Ok(new)
     }
@@ -250,4 +257,168 @@ pub fn plausible_link_token(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    use serde_json::{Value, json};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::{
+        clock::FixedClock,
+        domain::Email,
+        line::LineError,
+        store::{AccountStatus, AccountStore, NewAccount, sqlite::test_support},
+    };
+
+    #[derive(Default)]
+    struct Line {
+        tokens_issued: Mutex<u32>,
+        replies: Mutex<Vec<String>>,
+    }
+
+    #[async_trait]
+    impl LineApi for Line {
+        async fn push(&self, _: &str, _: &[Value], _: Uuid) -> Result<(), LineError> {
+            Ok(())
+        }
+        async fn multicast(&self, _: &[String], _: &[Value], _: Uuid) -> Result<(), LineError> {
+            Ok(())
+        }
+        async fn reply(&self, _: &str, messages: &[Value]) -> Result<(), LineError> {
+            let text = messages[0]["text"].as_str().unwrap().to_owned();
+            self.replies.lock().unwrap().push(text);
+            Ok(())
+        }
+        async fn issue_link_token(&self, _: &str) -> Result<String, LineError> {
+            *self.tokens_issued.lock().unwrap() += 1;
+            Ok("linktoken0123456789".into())
+        }
+        fn configured(&self) -> bool {
+            true
+        }
+    }
+
+    fn signed(events: Value) -> (Vec<u8>, String) {
+        let body = json!({ "destination": "U0", "events": events }).to_string();
+        let mut mac = Hmac::<Sha256Mac>::new_from_slice(b"secret").unwrap();
+        mac.update(body.as_bytes());
+        let signature =
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+        (body.into_bytes(), signature)
+    }
+
+    type Sha256Mac = sha2::Sha256;
+
+    fn event(id: &str, kind: &str, extra: Value) -> Value {
+        let mut event = json!({
+            "type": kind, "webhookEventId": id, "replyToken": format!("r-{id}"),
+            "source": { "type": "user", "userId": "U1" },
+        });
+        event
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        event
+    }
+
+    #[tokio::test]
+    async fn a_link_request_and_its_account_link_event_link_the_account_once() {
+        let (store, _dir) = test_support::store();
+        let clock = FixedClock::new("2026-12-02T09:00:00Z".parse().unwrap());
+        let line = Arc::new(Line::default());
+        let linking = LineLinking::new(
+            line.clone(),
+            Arc::new(store.clone()),
+            Arc::new(clock.clone()),
+            Some("secret".into()),
+            "https://portal.example.jp".into(),
+        );
+        let account_id = AccountId::new();
+        let account = NewAccount {
+            account_id,
+            email: Email::parse("hanako@example.jp").unwrap(),
+            family_name: "山田".into(),
+            given_name: "花子".into(),
+            password_hash: None,
+            status: AccountStatus::Active,
+            lang: "ja".into(),
+            roles: vec![],
+            created_at: clock.now(),
+            terms_accepted_at: None,
+        };
+        store.create_account(account, None, None).await.unwrap();
+
+        let (body, signature) = signed(json!([event(
+            "E1",
+            "postback",
+            json!({"postback": {"data": "action=link"}})
+        )]));
+        assert!(matches!(
+            linking.webhook(&body, Some("bm90IGl0")).await,
+            Err(WebhookError::BadSignature)
+        ));
+        assert_eq!(linking.webhook(&body, Some(&signature)).await.unwrap(), 1);
+        // The same event again (a redelivery) is not handled twice.
+        assert_eq!(linking.webhook(&body, Some(&signature)).await.unwrap(), 0);
+        assert_eq!(*line.tokens_issued.lock().unwrap(), 1);
+        let replies = line.replies.lock().unwrap().clone();
+        assert!(
+            replies[0]
+                .contains("https://portal.example.jp/line/link?linkToken=linktoken0123456789")
+        );
+
+        let dialog = linking
+            .start_link(account_id, "linktoken0123456789")
+            .await
+            .unwrap();
+        let nonce = url::Url::parse(&dialog)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "nonce")
+            .unwrap()
+            .1
+            .into_owned();
+        // An expired nonce does not link.
+        clock.advance(NONCE_LIFETIME + SignedDuration::from_secs(1));
+        let (late, late_sig) = signed(json!([event(
+            "E2",
+            "accountLink",
+            json!({"link": {"result": "ok", "nonce": nonce}})
+        )]));
+        linking.webhook(&late, Some(&late_sig)).await.unwrap();
+        assert_eq!(linking.linked_user(account_id).await.unwrap(), None);
+
+        let dialog = linking
+            .start_link(account_id, "linktoken0123456789")
+            .await
+            .unwrap();
+        let nonce = url::Url::parse(&dialog)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "nonce")
+            .unwrap()
+            .1
+            .into_owned();
+        let (ok, ok_sig) = signed(json!([event(
+            "E3",
+            "accountLink",
+            json!({"link": {"result": "ok", "nonce": nonce}})
+        )]));
+        linking.webhook(&ok, Some(&ok_sig)).await.unwrap();
+        assert_eq!(
+            linking.linked_user(account_id).await.unwrap().as_deref(),
+            Some("U1")
+        );
+
+        let (gone, gone_sig) = signed(json!([event("E4", "unfollow", json!({}))]));
+        linking.webhook(&gone, Some(&gone_sig)).await.unwrap();
+        assert_eq!(linking.linked_user(account_id).await.unwrap(), None);
+    }
 }

@@ -290,4 +290,7 @@ pub trait LineLinkStore: Send + Sync + 'static {
         now: Timestamp,
         forget_before: Timestamp,
     ) -> Result<bool, StoreError>;
+
+    /// Forgets a webhook event id whose handling failed, so LINE's redelivery is handled.
+    async fn forget_event(&self, webhook_event_id: &str) -> Result<(), StoreError>;
 }

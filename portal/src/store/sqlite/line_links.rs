@@ -153,4 +153,17 @@ impl LineLinkStore for SqliteStore {
             })
             .await
     }
+
+    async fn forget_event(&self, webhook_event_id: &str) -> Result<(), StoreError> {
+        let event_id = webhook_event_id.to_owned();
+        self.db
+            .write(move |tx| {
+                tx.execute(
+                    "DELETE FROM line_webhook_events WHERE webhook_event_id = ?1",
+                    [event_id],
+                )?;
+                Ok(())
+            })
+            .await
+    }
 }
