@@ -316,6 +316,17 @@ mod tests {
 
     type Sha256Mac = sha2::Sha256;
 
+    /// Starts the portal's step for `account_id` and returns the nonce in LINE's dialog URL.
+    async fn nonce_of(linking: &LineLinking, account_id: AccountId) -> String {
+        let dialog = linking
+            .start_link(account_id, "linktoken0123456789")
+            .await
+            .unwrap();
+        let url = url::Url::parse(&dialog).unwrap();
+        let (_, nonce) = url.query_pairs().find(|(k, _)| k == "nonce").unwrap();
+        nonce.into_owned()
+    }
+
     fn event(id: &str, kind: &str, extra: Value) -> Value {
         let mut event = json!({
             "type": kind, "webhookEventId": id, "replyToken": format!("r-{id}"),
@@ -374,17 +385,7 @@ mod tests {
                 .contains("https://portal.example.jp/line/link?linkToken=linktoken0123456789")
         );
 
-        let dialog = linking
-            .start_link(account_id, "linktoken0123456789")
-            .await
-            .unwrap();
-        let nonce = url::Url::parse(&dialog)
-            .unwrap()
-            .query_pairs()
-            .find(|(k, _)| k == "nonce")
-            .unwrap()
-            .1
-            .into_owned();
+        let nonce = nonce_of(&linking, account_id).await;
         // An expired nonce does not link.
         clock.advance(NONCE_LIFETIME + SignedDuration::from_secs(1));
         let (late, late_sig) = signed(json!([event(
@@ -395,17 +396,7 @@ mod tests {
         linking.webhook(&late, Some(&late_sig)).await.unwrap();
         assert_eq!(linking.linked_user(account_id).await.unwrap(), None);
 
-        let dialog = linking
-            .start_link(account_id, "linktoken0123456789")
-            .await
-            .unwrap();
-        let nonce = url::Url::parse(&dialog)
-            .unwrap()
-            .query_pairs()
-            .find(|(k, _)| k == "nonce")
-            .unwrap()
-            .1
-            .into_owned();
+        let nonce = nonce_of(&linking, account_id).await;
         let (ok, ok_sig) = signed(json!([event(
             "E3",
             "accountLink",
