@@ -13,6 +13,7 @@ mod centers;
 mod checkin;
 mod deliveries;
 mod family;
+mod fanout;
 mod kiosks;
 mod line_links;
 pub mod loadtest;
