@@ -10,6 +10,13 @@ pub fn tokyo() -> TimeZone {
     TimeZone::get("Asia/Tokyo").unwrap_or_else(|_| TimeZone::fixed(jiff::tz::offset(9)))
 }
 
+/// A moment as the portal shows it to people, in Asia/Tokyo: "2026年12月2日 09:00".
+pub fn tokyo_date_time(at: Timestamp) -> String {
+    at.to_zoned(tokyo())
+        .strftime("%Y年%-m月%-d日 %H:%M")
+        .to_string()
+}
+
 /// A source of the current time.
 pub trait Clock: Send + Sync + 'static {
     /// The current instant.

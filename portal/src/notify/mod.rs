@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::{
     accounts::AccountError,
-    clock::{Clock, tokyo},
+    clock::{Clock, tokyo_date_time},
     domain::{
         AccountId, Role,
         notify::{Channel, ChannelChoice, Service},
@@ -77,13 +77,6 @@ fn require_sender(by: &Account) -> Result<(), AccountError> {
     } else {
         Err(AccountError::Forbidden("only senders see deliveries"))
     }
-}
-
-/// "2026年12月2日 9:00" in Asia/Tokyo.
-pub fn date_line(at: jiff::Timestamp) -> String {
-    at.to_zoned(tokyo())
-        .strftime("%Y年%-m月%-d日 %-H:%M")
-        .to_string()
 }
 
 impl Notifier {
@@ -155,7 +148,7 @@ impl Notifier {
                 announcement.announcement_id
             ),
             urgent: false,
-            date: date_line(announcement.publish_at),
+            date: tokyo_date_time(announcement.publish_at),
         }
     }
 

@@ -5,6 +5,7 @@ use jiff::{Timestamp, civil::Time};
 use rusqlite::params;
 use shimin_sync::ids::CenterId;
 
+use super::rows::corrupt;
 use super::{
     SqliteStore,
     rows::{ACCOUNT_COLUMNS, credentials_from_row},
@@ -13,10 +14,6 @@ use crate::{
     domain::{AccountId, centers::ValidCenter},
     store::{Account, Center, CenterStore, StoreError},
 };
-
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value:?}"))
-}
 
 #[async_trait]
 impl CenterStore for SqliteStore {

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
+use super::rows::corrupt;
 use super::{SqliteStore, fanout::insert_delivery, presence::sortable, rows::ts};
 use crate::{
     domain::{
@@ -17,10 +18,6 @@ use crate::{
         StateCounts, StoreError,
     },
 };
-
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value:?}"))
-}
 
 fn uuid(text: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(text).map_err(|_| corrupt("uuid", text))

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use shimin_sync::ids::ChildNo;
 
 use super::SqliteStore;
+use super::rows::corrupt;
 use crate::{
     domain::{
         AccountId, ChildId,
@@ -13,10 +14,6 @@ use crate::{
     },
     store::{Child, FamilyStore, StoreError},
 };
-
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value:?}"))
-}
 
 #[async_trait]
 impl FamilyStore for SqliteStore {

@@ -9,15 +9,12 @@ use shimin_sync::{
     pass::PassSigner,
 };
 
+use super::rows::corrupt;
 use super::{Db, rows::ts};
 use crate::{
     domain::passkeys::{NewKey, StoredKey},
     store::{Kiosk, StoreError},
 };
-
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value:?}"))
-}
 
 fn opt_ts(text: Option<String>) -> Result<Option<Timestamp>, StoreError> {
     text.as_deref().map(ts).transpose()

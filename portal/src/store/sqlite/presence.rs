@@ -13,6 +13,7 @@ use shimin_sync::{
     messages::{EventKind, PresentFamily, RejectReason},
 };
 
+use super::rows::corrupt;
 use super::rows::ts;
 use crate::{
     domain::presence::{ChildPresence, Counts, after_event},
@@ -22,10 +23,6 @@ use crate::{
 /// A timestamp as fixed-width text that sorts in time order.
 pub(super) fn sortable(at: Timestamp) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
-}
-
-fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} {value:?}"))
 }
 
 fn kind_str(kind: EventKind) -> &'static str {

@@ -17,6 +17,11 @@ pub const ACCOUNT_COLUMNS: &str = "a.account_id, a.email, a.family_name, a.given
 /// How many columns [`ACCOUNT_COLUMNS`] has (the next column of a wider row is at this index).
 pub const ACCOUNT_COLUMN_COUNT: usize = 9;
 
+/// A stored value this version cannot read.
+pub fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
 /// Parses a stored timestamp.
 pub fn ts(text: &str) -> Result<Timestamp, StoreError> {
     text.parse()

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::{Base, invalid, ok};
 use crate::{
     accounts::AccountError,
-    clock::tokyo,
     domain::{announcements::AnnouncementInput, validation::FieldErrors},
     store::{Announcement, Category},
     web::{AppState, ctx::Ctx, error::AppError},
@@ -41,11 +40,7 @@ impl Item {
             title: announcement.title,
             body: announcement.body,
             link: announcement.link,
-            date: announcement
-                .publish_at
-                .to_zoned(tokyo())
-                .strftime("%Y年%-m月%-d日 %H:%M")
-                .to_string(),
+            date: crate::clock::tokyo_date_time(announcement.publish_at),
             scheduled: announcement.publish_at > now,
             updated_rfc3339: announcement.publish_at.to_string(),
         }

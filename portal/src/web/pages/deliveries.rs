@@ -10,7 +10,7 @@ use axum_extra::extract::Form;
 
 use super::{Base, Saved, auth::CsrfOnly, ok};
 use crate::{
-    notify::date_line,
+    clock::tokyo_date_time,
     store::{DeliverySummary, RecipientStatus},
     web::{AppState, ctx::Ctx, error::AppError},
 };
@@ -42,7 +42,7 @@ fn row(summary: DeliverySummary) -> Row {
         id: summary.delivery_id.to_string(),
         title: summary.title.clone(),
         kind: kind_key(&summary.kind),
-        date: date_line(summary.created_at),
+        date: tokyo_date_time(summary.created_at),
         total,
         summary,
     }
