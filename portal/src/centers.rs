@@ -9,7 +9,7 @@ use crate::{
     accounts::AccountError,
     clock::Clock,
     domain::{
-        Email, Role,
+        Role,
         centers::{self, CenterInput},
         validation::FieldErrors,
     },
@@ -128,15 +128,16 @@ impl Centers {
         raw_email: &str,
     ) -> Result<(), AccountError> {
         require_admin(by)?;
-        let email =
-            Email::parse(raw_email).map_err(|_| invalid("email", "error.email_malformed"))?;
-        let found = self.accounts.find_by_email(&email).await?;
-        let Some(staff) = found.filter(|found| found.account.has_role(Role::Center)) else {
-            return Err(invalid("email", "error.not_center_staff"));
-        };
+        let staff = crate::accounts::staff::staff_with_role(
+            self.accounts.as_ref(),
+            raw_email,
+            Role::Center,
+            "error.not_center_staff",
+        )
+        .await?;
         Ok(self
             .store
-            .set_center_staff(center_id, staff.account.account_id, true)
+            .set_center_staff(center_id, staff.account_id, true)
             .await?)
     }
 

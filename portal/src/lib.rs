@@ -46,6 +46,7 @@ pub mod i18n;
 pub mod line;
 pub mod mail;
 pub mod notify;
+pub mod schools;
 pub mod server;
 pub mod store;
 pub mod web;

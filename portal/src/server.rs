@@ -159,6 +159,14 @@ pub fn build(
         settings.city_name.clone(),
         settings.base_url(),
     );
+    let schools = crate::schools::Schools::new(
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        notifier.clone(),
+        Arc::clone(&clock),
+        settings.base_url(),
+    );
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),
@@ -176,6 +184,7 @@ pub fn build(
         announcements,
         line,
         notifier,
+        schools,
         centers,
         checkin,
         family,
@@ -247,7 +256,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let ticker = tokio::spawn(crate::checkin::link::ticker(checkin, stop.clone()));
     let worker = tokio::spawn(parts.worker.run(stop.clone()));
     let delivery = tokio::spawn(parts.delivery.run(stop.clone()));
-    let dispatcher = tokio::spawn(parts.state.notifier.clone().run_dispatcher(stop.clone()));
+    let dispatcher = tokio::spawn(crate::notify::run_dispatchers(
+        vec![
+            Arc::new(parts.state.notifier.clone()),
+            Arc::new(parts.state.schools.clone()),
+        ],
+        stop.clone(),
+    ));
     let housekeeping = tokio::spawn(housekeeping(
         parts.state.clone(),
         Arc::new(parts.store.clone()),

@@ -13,6 +13,28 @@ use crate::{
 
 use super::{AccountError, Accounts, display_name, hash_password};
 
+/// The account with this email if it holds `role` (for assigning staff to a center or a
+/// school); otherwise `not_staff` (a message key) beside the email field.
+pub async fn staff_with_role(
+    accounts: &dyn crate::store::AccountStore,
+    raw_email: &str,
+    role: Role,
+    not_staff: &'static str,
+) -> Result<Account, AccountError> {
+    let mut errors = FieldErrors::default();
+    let Ok(email) = crate::domain::Email::parse(raw_email) else {
+        errors.add("email", "error.email_malformed");
+        return Err(AccountError::Invalid(errors));
+    };
+    match accounts.find_by_email(&email).await? {
+        Some(found) if found.account.has_role(role) => Ok(found.account),
+        _ => {
+            errors.add("email", not_staff);
+            Err(AccountError::Invalid(errors))
+        }
+    }
+}
+
 impl Accounts {
     /// `portal admin create`: an active admin account with the given password, or the admin
     /// role added to an existing account with that email.

@@ -12,6 +12,8 @@ pub mod passkeys;
 pub mod password;
 pub mod presence;
 pub mod roles;
+pub mod school_notices;
+pub mod schools;
 pub mod tokens;
 pub mod validation;
 

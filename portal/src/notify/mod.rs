@@ -53,8 +53,47 @@ impl Wake {
     }
 }
 
-/// How often scheduled announcements are looked for.
+/// How often sources are looked at for what is due and not yet delivered.
 const DISPATCH_EVERY: Duration = Duration::from_secs(10);
+
+/// A source of deliveries (announcements, school notices …) that makes the deliveries of
+/// whatever is due and not yet delivered. Making one twice is harmless: a source is delivered
+/// once.
+#[async_trait::async_trait]
+pub trait Dispatch: Send + Sync + 'static {
+    /// What it delivers, for the log.
+    fn name(&self) -> &'static str;
+
+    /// Makes the deliveries now due; returns how many were made.
+    async fn dispatch(&self) -> Result<usize, StoreError>;
+}
+
+/// Runs every dispatcher every [`DISPATCH_EVERY`] until `stop`: scheduled announcements go
+/// out as their time comes, and whatever a crash left undelivered goes out after a restart.
+pub async fn run_dispatchers(dispatchers: Vec<Arc<dyn Dispatch>>, stop: CancellationToken) {
+    loop {
+        for dispatcher in &dispatchers {
+            if let Err(error) = dispatcher.dispatch().await {
+                tracing::error!(%error, source = dispatcher.name(), "dispatching failed");
+            }
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(DISPATCH_EVERY) => {}
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Dispatch for Notifier {
+    fn name(&self) -> &'static str {
+        "announcements"
+    }
+
+    async fn dispatch(&self) -> Result<usize, StoreError> {
+        self.dispatch_announcements().await
+    }
+}
 
 /// The delivery engine's service.
 #[derive(Clone)]
@@ -173,19 +212,6 @@ impl Notifier {
             }
         }
         Ok(delivered)
-    }
-
-    /// Delivers scheduled announcements as their time comes, until `stop`.
-    pub async fn run_dispatcher(self, stop: CancellationToken) {
-        loop {
-            if let Err(error) = self.dispatch_announcements().await {
-                tracing::error!(%error, "dispatching announcements failed");
-            }
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = tokio::time::sleep(DISPATCH_EVERY) => {}
-            }
-        }
     }
 
     /// The newest deliveries, for the staff.

@@ -8,6 +8,7 @@
 mod categories;
 mod checkin;
 mod notify;
+mod schools;
 pub mod sqlite;
 mod types;
 
@@ -17,6 +18,7 @@ use jiff::{Timestamp, civil::Date};
 pub use categories::*;
 pub use checkin::*;
 pub use notify::*;
+pub use schools::*;
 pub use types::*;
 
 use shimin_sync::ids::CenterId;

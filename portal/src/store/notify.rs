@@ -18,8 +18,10 @@ use crate::domain::{
 pub enum Audience {
     /// The citizens who want this 分野 of 市からのお知らせ.
     Category(String),
-    /// These accounts (chosen by a rule elsewhere, e.g. a school's group).
+    /// These accounts (chosen by a rule elsewhere).
     Accounts(Vec<AccountId>),
+    /// The guardians a school notice was posted to (chosen when it was posted).
+    SchoolNotice(Uuid),
 }
 
 /// What a delivery was made for; it is delivered once per source.
@@ -27,7 +29,9 @@ pub enum Audience {
 pub enum Source {
     /// A 市からのお知らせ announcement (marked delivered in the same transaction).
     Announcement(Uuid),
-    /// Anything else with an id of its own (a test message, a school notice …).
+    /// A notice of a school (marked delivered in the same transaction).
+    SchoolNotice(Uuid),
+    /// Anything else with an id of its own (a test message …).
     Other(&'static str, Uuid),
 }
 
@@ -36,6 +40,7 @@ impl Source {
     pub fn key(&self) -> String {
         match self {
             Source::Announcement(id) => format!("announcement:{id}"),
+            Source::SchoolNotice(id) => format!("school_notice:{id}"),
             Source::Other(kind, id) => format!("{kind}:{id}"),
         }
     }

@@ -39,6 +39,8 @@ pub struct AppState {
     pub line: crate::line::linking::LineLinking,
     /// The delivery engine (deliveries, channel choices).
     pub notifier: crate::notify::Notifier,
+    /// 小中学校・幼稚園からの情報 (schools, enrollments, notices).
+    pub schools: crate::schools::Schools,
     /// The check-in service (passes, kiosks, occupancy).
     pub checkin: crate::checkin::Checkin,
     /// The clock.

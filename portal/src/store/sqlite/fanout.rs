@@ -37,6 +37,11 @@ fn audience_sql(audience: &Audience) -> Result<(&'static str, &'static str, Stri
                 json,
             )
         }
+        Audience::SchoolNotice(notice_id) => (
+            "school_notice_recipients s JOIN accounts a ON a.account_id = s.account_id",
+            "s.notice_id = ?4",
+            notice_id.to_string(),
+        ),
     })
 }
 
@@ -165,11 +170,20 @@ pub(super) fn insert_delivery(
         "UPDATE deliveries SET recipients = ?2 WHERE delivery_id = ?1",
         params![delivery.delivery_id.to_string(), total],
     )?;
-    if let Source::Announcement(id) = delivery.source {
-        tx.execute(
-            "UPDATE announcements SET delivered_at = ?2 WHERE announcement_id = ?1",
-            params![id.to_string(), sortable(now)],
-        )?;
+    match delivery.source {
+        Source::Announcement(id) => {
+            tx.execute(
+                "UPDATE announcements SET delivered_at = ?2 WHERE announcement_id = ?1",
+                params![id.to_string(), sortable(now)],
+            )?;
+        }
+        Source::SchoolNotice(id) => {
+            tx.execute(
+                "UPDATE school_notices SET delivered_at = ?2 WHERE notice_id = ?1",
+                params![id.to_string(), sortable(now)],
+            )?;
+        }
+        Source::Other(..) => {}
     }
     Ok(Some(total as u64))
 }

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("migrations/0006_categories.sql")),
     (7, include_str!("migrations/0007_announcements.sql")),
     (8, include_str!("migrations/0008_notifications.sql")),
+    (9, include_str!("migrations/0009_schools.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -21,6 +21,9 @@ mod migrations;
 mod outbox;
 mod presence;
 mod rows;
+mod school_enroll;
+mod school_notices;
+mod schools;
 mod sessions;
 
 use std::{

@@ -16,6 +16,8 @@ mod occupancy;
 mod oshirase;
 mod pass;
 mod register;
+mod school_admin;
+mod schools;
 
 use axum::{
     Router,
@@ -143,6 +145,39 @@ pub fn routes() -> Router<AppState> {
         .route("/kosodate/centers", get(occupancy::list))
         .route("/kosodate/centers/events", get(occupancy::events))
         .route("/kosodate/centers/{center_id}", get(occupancy::show))
+        .route("/school", get(schools::overview))
+        .route("/school/join", get(schools::join_form).post(schools::join))
+        .route("/school/notices/{notice_id}", get(schools::show))
+        .route(
+            "/school/enrollments/{enrollment_id}/delete",
+            post(schools::remove),
+        )
+        .route(
+            "/admin/schools",
+            get(school_admin::list).post(school_admin::create),
+        )
+        .route("/admin/schools/{code}", get(school_admin::show))
+        .route(
+            "/admin/schools/{code}/groups",
+            post(school_admin::add_group),
+        )
+        .route(
+            "/admin/schools/{code}/groups/{group_id}/delete",
+            post(school_admin::delete_group),
+        )
+        .route("/admin/schools/{code}/staff", post(school_admin::assign))
+        .route(
+            "/admin/schools/{code}/staff/{account_id}/remove",
+            post(school_admin::unassign),
+        )
+        .route(
+            "/admin/schools/{code}/notices/new",
+            get(school_admin::new_notice).post(school_admin::post_notice),
+        )
+        .route(
+            "/admin/schools/{code}/notices/{notice_id}",
+            get(school_admin::receipts),
+        )
         .route("/terms", get(legal::terms))
         .route("/privacy", get(legal::privacy))
 }
@@ -175,6 +210,8 @@ pub struct Base {
     pub is_admin: bool,
     /// Whether the user keeps 市からのお知らせ (the announcements office, or an admin).
     pub is_announcer: bool,
+    /// Whether the user keeps schools (school staff, or an admin).
+    pub is_school_staff: bool,
     /// CSRF token for forms.
     pub csrf: String,
     /// This page's path and query, for the language switch.
@@ -199,6 +236,10 @@ impl Base {
             is_announcer: ctx.user.as_ref().is_some_and(|user| {
                 user.has_role(Role::Announcements) || user.has_role(Role::Admin)
             }),
+            is_school_staff: ctx
+                .user
+                .as_ref()
+                .is_some_and(|user| user.has_role(Role::School) || user.has_role(Role::Admin)),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
         }
@@ -213,6 +254,7 @@ impl Base {
             user_name: None,
             is_admin: false,
             is_announcer: false,
+            is_school_staff: false,
             csrf: String::new(),
             path: "/".to_owned(),
         }
