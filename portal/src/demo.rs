@@ -1,7 +1,7 @@
 //! The demo city of `portal serve --demo`: into an empty data directory it puts the logins
 //! people need to try the portal — an admin, staff of each role, and a citizen — and prints
-//! them, and the demo 子育て支援センター with their kiosks ([`crate::demo_centers`]). Later
-//! services add their own demo data here (areas, schools, …).
+//! them, the demo 子育て支援センター with their kiosks ([`crate::demo_centers`]) and the demo
+//! schools ([`crate::demo_schools`]). Later services add their own demo data here.
 
 use std::path::Path;
 
@@ -81,6 +81,18 @@ pub async fn seed_if_empty(
             CITIZEN,
         )
         .await?;
+        let codes = crate::demo_schools::seed(
+            state,
+            store,
+            "admin@demo.invalid",
+            "school@demo.invalid",
+            CITIZEN,
+        )
+        .await?;
+        println!("Demo school codes (学校コード):");
+        for (name, code) in codes {
+            println!("  {code}  {name}");
+        }
         tracing::info!("demo city created");
     } else if store
         .find_by_email(&Email::parse(CITIZEN)?)

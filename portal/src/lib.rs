@@ -40,6 +40,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod demo_centers;
+pub mod demo_schools;
 pub mod domain;
 pub mod family;
 pub mod i18n;

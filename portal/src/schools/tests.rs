@@ -372,8 +372,8 @@ async fn a_notice_reaches_the_guardians_of_its_groups_once_and_shows_who_read_it
         .iter()
         .find(|r| r.guardian == "山田 mother")
         .unwrap();
-    assert!(mothers.children.contains("山田 太郎 (3年1組)"));
-    assert!(mothers.children.contains("山田 次郎 (1年)"));
+    assert!(mothers.children.contains("山田 太郎（3年1組）"));
+    assert!(mothers.children.contains("山田 次郎（1年）"));
 
     // Reading counts once; a stranger cannot open it; the teacher can without counting.
     let opened = w.schools.open(&mother, id).await.unwrap().unwrap();

@@ -194,7 +194,7 @@ pub struct NoticeSummary {
 pub struct Receipt {
     /// "山田 花子"
     pub guardian: String,
-    /// The children it concerns ("山田 太郎 (3年1組)").
+    /// The children it concerns ("山田 太郎（3年1組）").
     pub children: String,
     /// When they first opened it.
     pub read_at: Option<Timestamp>,

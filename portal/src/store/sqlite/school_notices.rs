@@ -76,7 +76,7 @@ fn summaries(
 }
 
 /// The guardians of the children in the notice's groups, each with the children it concerns
-/// ("山田 太郎 (3年1組)"), by account.
+/// ("山田 太郎（3年1組）"), by account.
 fn recipients(
     tx: &Transaction<'_>,
     notice: &NewNotice,
@@ -117,7 +117,7 @@ fn recipients(
         by_account
             .entry(account)
             .or_default()
-            .push(format!("{child} ({place})"));
+            .push(format!("{child}（{place}）"));
     }
     Ok(by_account)
 }
