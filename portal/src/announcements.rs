@@ -185,4 +185,20 @@ impl Announcements {
                 || viewer.is_some_and(|viewer| require_editor(viewer).is_ok())
         }))
     }
+
+    /// An announcement's attachment with the announcement, for whoever may read it.
+    pub async fn attachment(
+        &self,
+        viewer: Option<&Account>,
+        announcement_id: uuid::Uuid,
+    ) -> Result<Option<(Announcement, Vec<u8>)>, AccountError> {
+        let Some(announcement) = self.get(viewer, announcement_id).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .attachment_bytes(announcement_id)
+            .await?
+            .map(|bytes| (announcement, bytes)))
+    }
 }

@@ -7,34 +7,13 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{PASSWORD, TestApp};
-use portal::{
-    domain::{Email, Role},
-    store::AccountStore,
-};
+use portal::domain::Role;
 
 const OFFICE: &str = "koho@city.example.jp";
 const CITIZEN: &str = "hanako@example.jp";
 
 async fn office(app: &TestApp) {
-    app.admin(OFFICE).await;
-    let account = app
-        .parts
-        .store
-        .find_by_email(&Email::parse(OFFICE).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .account;
-    app.parts
-        .store
-        .set_roles(
-            account.account_id,
-            &[Role::Announcements],
-            None,
-            jiff::Timestamp::now(),
-        )
-        .await
-        .unwrap();
+    app.staff(OFFICE, &[Role::Announcements]).await;
 }
 
 #[tokio::test]

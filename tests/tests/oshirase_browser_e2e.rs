@@ -1,5 +1,6 @@
 //! 市からの欲しい情報の設定 in headless Chromium on a `--demo` portal: the demo citizen adds
-//! two 分野, takes one off with ×, and sends; the page shows what was saved.
+//! two 分野, takes one off with ×, and sends; the page shows what was saved. The office
+//! attaches a PDF to an announcement, and the announcement offers it.
 
 use std::time::Duration;
 
@@ -76,4 +77,51 @@ async fn the_demo_citizen_picks_her_categories() -> Result<()> {
     .await;
     browser.close().await?;
     result
+}
+
+#[tokio::test]
+async fn the_office_attaches_a_pdf_and_a_reader_finds_it() -> Result<()> {
+    let portal = Portal::builder().arg("--demo").start().await?;
+    let browser = Browser::start().await?;
+    let leaflet = portal.data_dir().join("防災訓練の案内.pdf");
+    std::fs::write(&leaflet, b"%PDF-1.4\n%%EOF\n")?;
+    let result = async {
+        browser.goto(&portal.url("/login")).await?;
+        browser.fill("email", "city@demo.invalid").await?;
+        browser.fill("password", "shimin-demo-2026").await?;
+        browser.click_id("submit").await?;
+        browser.wait_for_css("#logout", WAIT).await?;
+        browser.goto(&portal.url("/admin/announcements")).await?;
+        browser.fill("title", "防災訓練のお知らせ").await?;
+        browser
+            .fill("body", "12月6日に市内一斉の防災訓練を行います。")
+            .await?;
+        browser
+            .find(Locator::Id("attachment"))
+            .await?
+            .send_keys(&leaflet.display().to_string())
+            .await?;
+        browser
+            .screenshot(screenshot_dir()?.join("oshirase-attach.png"))
+            .await?;
+        browser.click_id("submit").await?;
+        let page = browser.wait_for_text("添付ファイル", WAIT).await?;
+        ensure!(page.contains("防災訓練の案内.pdf（PDF, 1 KB）"), "{page}");
+        browser
+            .screenshot(screenshot_dir()?.join("oshirase-attachment.png"))
+            .await?;
+        let href = browser
+            .find(Locator::Id("attachment-link"))
+            .await?
+            .attr("href")
+            .await?
+            .unwrap_or_default();
+        let file = reqwest::get(portal.url(&href)).await?;
+        ensure!(file.status() == 200, "GET {href}: {}", file.status());
+        ensure!(file.bytes().await?.as_ref() == b"%PDF-1.4\n%%EOF\n");
+        Ok(())
+    }
+    .await;
+    browser.close().await?;
+    portal.explain(result)
 }

@@ -3,7 +3,10 @@
 
 use jiff::{SignedDuration, Timestamp, civil::DateTime};
 
-use super::validation::FieldErrors;
+use super::{
+    attachments::{self, ValidAttachment},
+    validation::FieldErrors,
+};
 use crate::clock::tokyo;
 
 /// The longest title.
@@ -25,6 +28,8 @@ pub struct AnnouncementInput {
     /// 公開日時 (`YYYY-MM-DDTHH:MM` as a datetime-local input sends it, Asia/Tokyo); empty =
     /// now.
     pub publish_at: String,
+    /// 添付ファイル (optional): the uploaded file's name and content.
+    pub attachment: Option<(String, Vec<u8>)>,
 }
 
 /// An announcement that passed every check.
@@ -40,6 +45,8 @@ pub struct ValidAnnouncement {
     pub link: Option<String>,
     /// When it is published.
     pub publish_at: Timestamp,
+    /// 添付ファイル
+    pub attachment: Option<ValidAttachment>,
 }
 
 fn text(
@@ -114,6 +121,16 @@ pub fn announcement(
             }
         },
     };
+    let attachment = match &input.attachment {
+        Some((name, bytes)) => match attachments::check(name, bytes.clone()) {
+            Ok(valid) => Some(valid),
+            Err(key) => {
+                errors.add("attachment", key);
+                None
+            }
+        },
+        None => None,
+    };
     if errors.is_empty() {
         Ok(ValidAnnouncement {
             category_id: input.category_id.trim().to_owned(),
@@ -121,6 +138,7 @@ pub fn announcement(
             body,
             link,
             publish_at,
+            attachment,
         })
     } else {
         Err(errors)
@@ -138,6 +156,7 @@ mod tests {
             body: "11月29日に市内一斉の防災訓練を行います。".into(),
             link: "https://www.city.example.jp/bousai".into(),
             publish_at: String::new(),
+            attachment: None,
         }
     }
 
@@ -170,9 +189,17 @@ mod tests {
             body: "あ".repeat(MAX_BODY + 1),
             link: "javascript:alert(1)".into(),
             publish_at: "tomorrow".into(),
+            attachment: Some(("leaflet.pdf".into(), b"MZ\x90\x00".to_vec())),
         };
         let errors = announcement(&bad, now).unwrap_err();
-        for field in ["category_id", "title", "body", "link", "publish_at"] {
+        for field in [
+            "category_id",
+            "title",
+            "body",
+            "link",
+            "publish_at",
+            "attachment",
+        ] {
             assert!(errors.get(field).is_some(), "{field}");
         }
     }

@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, no clock reads — every input is passed in.
 
 pub mod announcements;
+pub mod attachments;
 pub mod categories;
 pub mod centers;
 pub mod email;

@@ -181,6 +181,14 @@ impl Notifier {
             title: announcement.title.clone(),
             body: announcement.body.clone(),
             link: announcement.link.clone(),
+            attachment: announcement.attachment.as_ref().map(|(name, _, _)| {
+                let url = format!(
+                    "{}/oshirase/{}/attachment",
+                    self.base_url.trim_end_matches('/'),
+                    announcement.announcement_id
+                );
+                (name.clone(), url)
+            }),
             read_url: format!(
                 "{}/oshirase/{}",
                 self.base_url.trim_end_matches('/'),

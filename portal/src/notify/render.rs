@@ -24,6 +24,8 @@ pub struct Notice {
     pub body: String,
     /// 関連リンク
     pub link: Option<String>,
+    /// 添付ファイル: its name and where to fetch it (absolute URL).
+    pub attachment: Option<(String, String)>,
     /// Where the notice can be read on the portal (absolute URL).
     pub read_url: String,
     /// 緊急: marked in the subject and at the top.
@@ -42,6 +44,8 @@ struct Frame<'a> {
     body: &'a str,
     link: Option<&'a str>,
     link_label: &'static str,
+    attachment: Option<(&'a str, &'a str)>,
+    attachment_label: &'static str,
     read_label: &'static str,
     read_url: &'a str,
     footer: String,
@@ -93,6 +97,11 @@ pub fn render(
         body: &notice.body,
         link: notice.link.as_deref(),
         link_label: t(lang, "mail.notice.link"),
+        attachment: notice
+            .attachment
+            .as_ref()
+            .map(|(name, url)| (name.as_str(), url.as_str())),
+        attachment_label: t(lang, "mail.notice.attachment"),
         read_label: t(lang, "mail.notice.read"),
         read_url: &notice.read_url,
         footer: tf(
@@ -121,6 +130,9 @@ pub fn render(
     );
     if let Some(link) = &notice.link {
         line_text.push_str(&format!("\n\n{}: {link}", frame.link_label));
+    }
+    if let Some((name, url)) = &notice.attachment {
+        line_text.push_str(&format!("\n\n{}: {name}\n{url}", frame.attachment_label));
     }
     line_text.push_str(&format!("\n\n{}: {}", frame.read_label, notice.read_url));
     Ok(Content {
@@ -155,6 +167,10 @@ mod tests {
             title: "防災訓練のお知らせ <第2回>".into(),
             body: "11月29日に市内一斉の防災訓練を行います。\n\nご参加ください。".into(),
             link: Some("https://www.city.example.jp/bousai?a=1&b=2".into()),
+            attachment: Some((
+                "訓練の案内.pdf".into(),
+                "https://portal.example.jp/oshirase/0190/attachment".into(),
+            )),
             read_url: "https://portal.example.jp/oshirase/0190".into(),
             urgent: false,
             date: "2026年12月2日 9:00".into(),
@@ -192,6 +208,17 @@ mod tests {
                 .contains("https://portal.example.jp/oshirase/0190")
         );
         assert!(content.line_text.starts_with("【市からのお知らせ】"));
+        // The attachment is named and linked in every part.
+        let file = "https://portal.example.jp/oshirase/0190/attachment";
+        assert!(
+            content.text.contains("添付ファイル: 訓練の案内.pdf") && content.text.contains(file)
+        );
+        assert!(
+            content
+                .html
+                .contains(&format!("<a href=\"{file}\">訓練の案内.pdf</a>"))
+        );
+        assert!(content.line_text.contains(file));
     }
 
     #[test]

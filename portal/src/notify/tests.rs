@@ -187,6 +187,7 @@ impl World {
             title: title.into(),
             body: "本日は臨時休校とします。".into(),
             link: None,
+            attachment: None,
             read_url: "https://portal.example.jp/school/1".into(),
             urgent: true,
             date: "2026年12月2日 9:00".into(),
@@ -296,6 +297,7 @@ async fn an_announcement_is_delivered_once_to_the_citizens_of_its_category() {
         body: "11月29日に防災訓練を行います。".into(),
         link: String::new(),
         publish_at: "2026-12-02T19:00".into(), // 10:00 UTC, an hour from now
+        attachment: Some(("訓練の案内.pdf".into(), b"%PDF-1.4 leaflet".to_vec())),
     };
     let valid = crate::domain::announcements::announcement(&input, w.clock.now()).unwrap();
     let id = Uuid::now_v7();
@@ -315,6 +317,14 @@ async fn an_announcement_is_delivered_once_to_the_citizens_of_its_category() {
         sent[0]
             .text
             .contains(&format!("https://portal.example.jp/oshirase/{id}"))
+    );
+    // Its attachment is kept with it and linked from the mail.
+    assert!(sent[0].text.contains(&format!(
+        "訓練の案内.pdf\nhttps://portal.example.jp/oshirase/{id}/attachment"
+    )));
+    assert_eq!(
+        w.store.attachment_bytes(id).await.unwrap().unwrap(),
+        b"%PDF-1.4 leaflet"
     );
 }
 

@@ -79,6 +79,7 @@ impl Schools {
             title: notice.title.clone(),
             body: notice.body.clone(),
             link: None,
+            attachment: None,
             read_url: format!(
                 "{}/school/notices/{}",
                 self.base_url.trim_end_matches('/'),

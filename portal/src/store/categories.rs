@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::StoreError;
-use crate::domain::{AccountId, announcements::ValidAnnouncement, categories::ValidCategory};
+use crate::domain::{
+    AccountId, announcements::ValidAnnouncement, attachments::FileKind, categories::ValidCategory,
+};
 
 /// A category as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,8 @@ pub struct Announcement {
     pub link: Option<String>,
     /// When it is (or was) published.
     pub publish_at: Timestamp,
+    /// 添付ファイル: its name, kind and size in bytes.
+    pub attachment: Option<(String, FileKind, u64)>,
 }
 
 /// Categories, subscriptions and announcements.
@@ -93,4 +97,10 @@ pub trait CategoryStore: Send + Sync + 'static {
         &self,
         announcement_id: uuid::Uuid,
     ) -> Result<Option<Announcement>, StoreError>;
+
+    /// The content of an announcement's attachment.
+    async fn attachment_bytes(
+        &self,
+        announcement_id: uuid::Uuid,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
 }

@@ -288,6 +288,24 @@ impl TestApp {
             .expect("creating the admin");
     }
 
+    /// An active staff account with [`PASSWORD`] holding exactly `roles`.
+    pub async fn staff(&self, email: &str, roles: &[portal::domain::Role]) {
+        self.admin(email).await;
+        let account = self
+            .parts
+            .store
+            .find_by_email(&portal::domain::Email::parse(email).expect("email"))
+            .await
+            .expect("finding the staff member")
+            .expect("the staff member exists")
+            .account;
+        self.parts
+            .store
+            .set_roles(account.account_id, roles, None, jiff::Timestamp::now())
+            .await
+            .expect("setting roles");
+    }
+
     /// Logs in over the JSON API and returns the bearer token.
     pub async fn api_token(&self, email: &str, password: &str) -> String {
         let resp = self

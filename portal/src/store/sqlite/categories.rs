@@ -4,9 +4,18 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use rusqlite::params;
 
-use super::{SqliteStore, presence::sortable, rows::ts};
+use rusqlite::OptionalExtension;
+
+use super::{
+    SqliteStore,
+    presence::sortable,
+    rows::{corrupt, ts},
+};
 use crate::{
-    domain::{AccountId, announcements::ValidAnnouncement, categories::ValidCategory},
+    domain::{
+        AccountId, announcements::ValidAnnouncement, attachments::FileKind,
+        categories::ValidCategory,
+    },
     store::{Announcement, Category, CategoryStore, StoreError},
 };
 
@@ -128,6 +137,21 @@ impl CategoryStore for SqliteStore {
                         now.to_string(),
                     ],
                 )?;
+                if added == 1
+                    && let Some(file) = &announcement.attachment
+                {
+                    tx.execute(
+                        "INSERT INTO announcement_attachments (announcement_id, file_name, \
+                         media_type, size, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![
+                            announcement_id.to_string(),
+                            file.file_name,
+                            file.kind.media_type(),
+                            file.bytes.len() as u64,
+                            file.bytes
+                        ],
+                    )?;
+                }
                 Ok(added == 1)
             })
             .await
@@ -183,6 +207,22 @@ impl CategoryStore for SqliteStore {
             .await
     }
 
+    async fn attachment_bytes(
+        &self,
+        announcement_id: uuid::Uuid,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        self.db
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached(
+                        "SELECT bytes FROM announcement_attachments WHERE announcement_id = ?1",
+                    )?
+                    .query_row([announcement_id.to_string()], |row| row.get(0))
+                    .optional()?)
+            })
+            .await
+    }
+
     async fn announcement(
         &self,
         announcement_id: uuid::Uuid,
@@ -200,7 +240,9 @@ impl CategoryStore for SqliteStore {
 }
 
 const ANNOUNCEMENT_COLUMNS: &str = "a.announcement_id, a.category_id, c.name, a.title, a.body, \
-     a.link, a.publish_at FROM announcements a JOIN categories c ON c.category_id = a.category_id";
+     a.link, a.publish_at, f.file_name, f.media_type, f.size \
+     FROM announcements a JOIN categories c ON c.category_id = a.category_id \
+     LEFT JOIN announcement_attachments f ON f.announcement_id = a.announcement_id";
 
 fn announcement_from_row(row: &rusqlite::Row<'_>) -> Result<Announcement, StoreError> {
     let id: String = row.get(0)?;
@@ -213,5 +255,14 @@ fn announcement_from_row(row: &rusqlite::Row<'_>) -> Result<Announcement, StoreE
         body: row.get(4)?,
         link: row.get(5)?,
         publish_at: ts(&row.get::<_, String>(6)?)?,
+        attachment: match row.get::<_, Option<String>>(7)? {
+            Some(name) => {
+                let media_type: String = row.get(8)?;
+                let kind = FileKind::from_media_type(&media_type)
+                    .ok_or_else(|| corrupt("attachment type", &media_type))?;
+                Some((name, kind, row.get(9)?))
+            }
+            None => None,
+        },
     })
 }

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("migrations/0007_announcements.sql")),
     (8, include_str!("migrations/0008_notifications.sql")),
     (9, include_str!("migrations/0009_schools.sql")),
+    (10, include_str!("migrations/0010_attachments.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -111,7 +111,15 @@ pub fn routes() -> Router<AppState> {
         .route("/oshirase/feed/{category_id}", get(announcements::feed))
         .route(
             "/admin/announcements",
-            get(announcements::admin).post(announcements::publish),
+            get(announcements::admin)
+                .post(announcements::publish)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    announcements::PUBLISH_BODY_LIMIT,
+                )),
+        )
+        .route(
+            "/oshirase/{announcement_id}/attachment",
+            get(announcements::attachment),
         )
         .route(
             "/oshirase/settings",
