@@ -22,6 +22,7 @@ mod outbox;
 mod presence;
 mod rows;
 mod school_enroll;
+mod school_groups;
 mod school_notices;
 mod schools;
 mod sessions;

@@ -1,12 +1,19 @@
-//! Enrolling a child at a school, in one transaction: the child must be the guardian's, the
-//! class one of the grade's and the other groups the school's.
+//! Enrolling a child at a school, in one transaction (the child must be the guardian's, the
+//! class one of the grade's and the other groups the school's), and a guardian's enrollments.
 
 use jiff::Timestamp;
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 use uuid::Uuid;
 
-use super::{presence::sortable, schools::exists};
-use crate::store::{EnrollOutcome, NewEnrollment, StoreError};
+use super::{
+    presence::sortable,
+    rows::corrupt,
+    schools::{SCHOOL_COLUMNS, exists, school_from, uuid},
+};
+use crate::{
+    domain::{AccountId, ChildId},
+    store::{EnrollOutcome, Enrollment, NewEnrollment, StoreError},
+};
 
 pub(super) fn enroll(
     tx: &Transaction<'_>,
@@ -69,4 +76,48 @@ pub(super) fn enroll(
         join.execute(params![enrollment_id, other.to_string()])?;
     }
     Ok(EnrollOutcome::Enrolled)
+}
+
+/// A guardian's enrollments, with each child's name, school, class and other groups.
+pub(super) fn enrollments(
+    conn: &Connection,
+    account_id: AccountId,
+) -> Result<Vec<Enrollment>, StoreError> {
+    let sql = format!(
+        "SELECT e.enrollment_id, e.child_id, ch.family_name || ' ' || ch.given_name, \
+         {SCHOOL_COLUMNS}, e.grade, cg.name, \
+         (SELECT group_concat(g.name, char(31)) FROM enrollment_groups m \
+          JOIN school_groups g ON g.group_id = m.group_id \
+          WHERE m.enrollment_id = e.enrollment_id) \
+         FROM enrollments e JOIN children ch ON ch.child_id = e.child_id \
+         JOIN schools s ON s.school_code = e.school_code \
+         LEFT JOIN school_groups cg ON cg.group_id = e.class_group_id \
+         WHERE ch.account_id = ?1 ORDER BY ch.birth_date, s.school_code"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map([account_id.to_string()], |row| {
+        Ok((|| -> Result<Enrollment, StoreError> {
+            let enrollment_id: String = row.get(0)?;
+            let child_id: String = row.get(1)?;
+            let others: Option<String> = row.get(8)?;
+            Ok(Enrollment {
+                enrollment_id: uuid(&enrollment_id)?,
+                child_id: child_id
+                    .parse::<ChildId>()
+                    .map_err(|_| corrupt("child id", &child_id))?,
+                child_name: row.get(2)?,
+                school: school_from(row, 3)?,
+                grade: row.get(6)?,
+                class: row.get(7)?,
+                others: others
+                    .map(|all| all.split('\u{1f}').map(str::to_owned).collect())
+                    .unwrap_or_default(),
+            })
+        })())
+    })?;
+    let mut enrollments = Vec::new();
+    for row in rows {
+        enrollments.push(row??);
+    }
+    Ok(enrollments)
 }

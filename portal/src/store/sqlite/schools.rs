@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     domain::{
-        AccountId, ChildId,
+        AccountId,
         schools::{GroupKind, SchoolKind},
     },
     store::{
@@ -33,29 +33,8 @@ pub(super) fn school_from(row: &Row<'_>, offset: usize) -> Result<School, StoreE
     })
 }
 
-fn uuid(text: &str) -> Result<Uuid, StoreError> {
+pub(super) fn uuid(text: &str) -> Result<Uuid, StoreError> {
     text.parse().map_err(|_| corrupt("uuid", text))
-}
-
-/// A group's kind from its stored `kind`, `grade` and `name`.
-fn group_kind(kind: &str, grade: u8, name: String) -> Result<GroupKind, StoreError> {
-    Ok(match kind {
-        "whole" => GroupKind::Whole,
-        "grade" => GroupKind::Grade(grade),
-        "class" => GroupKind::Class(grade, name),
-        "other" => GroupKind::Other(name),
-        other => return Err(corrupt("group kind", other)),
-    })
-}
-
-/// The stored `kind`, `grade` and `name` of a group.
-fn group_columns(kind: &GroupKind) -> (&'static str, u8, &str) {
-    match kind {
-        GroupKind::Whole => ("whole", 0, ""),
-        GroupKind::Grade(grade) => ("grade", *grade, ""),
-        GroupKind::Class(grade, name) => ("class", *grade, name),
-        GroupKind::Other(name) => ("other", 0, name),
-    }
 }
 
 fn schools_where(
@@ -194,40 +173,7 @@ impl SchoolStore for SqliteStore {
     async fn groups(&self, code: &str) -> Result<Vec<Group>, StoreError> {
         let code = code.to_owned();
         self.db
-            .read(move |conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT g.group_id, g.kind, g.grade, g.name, CASE g.kind \
-                       WHEN 'whole' THEN (SELECT count(*) FROM enrollments e \
-                                          WHERE e.school_code = g.school_code) \
-                       WHEN 'grade' THEN (SELECT count(*) FROM enrollments e \
-                                          WHERE e.school_code = g.school_code AND e.grade = g.grade) \
-                       WHEN 'class' THEN (SELECT count(*) FROM enrollments e \
-                                          WHERE e.class_group_id = g.group_id) \
-                       ELSE (SELECT count(*) FROM enrollment_groups m WHERE m.group_id = g.group_id) \
-                     END \
-                     FROM school_groups g WHERE g.school_code = ?1 \
-                     ORDER BY g.kind = 'other', g.kind <> 'whole', g.grade, g.kind = 'class', g.name",
-                )?;
-                let rows = statement.query_map([code], |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, u8>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, u64>(4)?,
-                    ))
-                })?;
-                let mut groups = Vec::new();
-                for row in rows {
-                    let (id, kind, grade, name, children) = row?;
-                    groups.push(Group {
-                        group_id: uuid(&id)?,
-                        kind: group_kind(&kind, grade, name)?,
-                        children,
-                    });
-                }
-                Ok(groups)
-            })
+            .read(move |conn| super::school_groups::groups(conn, &code))
             .await
     }
 
@@ -241,7 +187,7 @@ impl SchoolStore for SqliteStore {
         let code = code.to_owned();
         self.db
             .write(move |tx| {
-                let (kind, grade, name) = group_columns(&kind);
+                let (kind, grade, name) = super::school_groups::group_columns(&kind);
                 let inserted = tx.execute(
                     "INSERT INTO school_groups (group_id, school_code, kind, grade, name, \
                      created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
@@ -323,45 +269,7 @@ impl SchoolStore for SqliteStore {
 
     async fn enrollments(&self, account_id: AccountId) -> Result<Vec<Enrollment>, StoreError> {
         self.db
-            .read(move |conn| {
-                let sql = format!(
-                    "SELECT e.enrollment_id, e.child_id, ch.family_name || ' ' || ch.given_name, \
-                     {SCHOOL_COLUMNS}, e.grade, cg.name, \
-                     (SELECT group_concat(g.name, char(31)) FROM enrollment_groups m \
-                      JOIN school_groups g ON g.group_id = m.group_id \
-                      WHERE m.enrollment_id = e.enrollment_id) \
-                     FROM enrollments e JOIN children ch ON ch.child_id = e.child_id \
-                     JOIN schools s ON s.school_code = e.school_code \
-                     LEFT JOIN school_groups cg ON cg.group_id = e.class_group_id \
-                     WHERE ch.account_id = ?1 ORDER BY ch.birth_date, s.school_code"
-                );
-                let mut statement = conn.prepare_cached(&sql)?;
-                let rows = statement.query_map([account_id.to_string()], |row| {
-                    Ok((|| -> Result<Enrollment, StoreError> {
-                        let enrollment_id: String = row.get(0)?;
-                        let child_id: String = row.get(1)?;
-                        let others: Option<String> = row.get(8)?;
-                        Ok(Enrollment {
-                            enrollment_id: uuid(&enrollment_id)?,
-                            child_id: child_id
-                                .parse::<ChildId>()
-                                .map_err(|_| corrupt("child id", &child_id))?,
-                            child_name: row.get(2)?,
-                            school: school_from(row, 3)?,
-                            grade: row.get(6)?,
-                            class: row.get(7)?,
-                            others: others
-                                .map(|all| all.split('\u{1f}').map(str::to_owned).collect())
-                                .unwrap_or_default(),
-                        })
-                    })())
-                })?;
-                let mut enrollments = Vec::new();
-                for row in rows {
-                    enrollments.push(row??);
-                }
-                Ok(enrollments)
-            })
+            .read(move |conn| super::school_enroll::enrollments(conn, account_id))
             .await
     }
 

@@ -3,21 +3,16 @@
 
 use askama::Template;
 use axum::{
-    extract::{FromRequest, Multipart, Path, Query, Request, State},
+    extract::{Path, Query, Request, State},
     http::header,
     response::{IntoResponse, Redirect, Response},
 };
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 use super::{Base, invalid, ok};
 use crate::{
     accounts::AccountError,
-    domain::{
-        announcements::AnnouncementInput,
-        attachments::{self, size_label},
-        validation::FieldErrors,
-    },
+    domain::{announcements::AnnouncementInput, attachments::size_label, validation::FieldErrors},
     store::{Announcement, Category},
     web::{AppState, ctx::Ctx, error::AppError},
 };
@@ -192,12 +187,12 @@ struct AdminPage {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct AnnouncementForm {
-    csrf: String,
-    category_id: String,
-    title: String,
-    body: String,
-    link: String,
-    publish_at: String,
+    pub(super) csrf: String,
+    pub(super) category_id: String,
+    pub(super) title: String,
+    pub(super) body: String,
+    pub(super) link: String,
+    pub(super) publish_at: String,
 }
 
 async fn admin_page(
@@ -241,7 +236,7 @@ pub async fn publish(
     ctx: Ctx,
     request: Request,
 ) -> Result<Response, AppError> {
-    let (form, attachment) = read_form(request).await?;
+    let (form, attachment) = super::attachments::read_form(request).await?;
     ctx.check_csrf(&form.csrf)?;
     let user = ctx.require_user()?;
     let input = AnnouncementInput {
@@ -266,89 +261,4 @@ pub async fn publish(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-/// The largest request `POST /admin/announcements` accepts: the largest attachment and room
-/// for the text fields.
-pub const PUBLISH_BODY_LIMIT: usize = attachments::MAX_BYTES + 256 * 1024;
-
-/// The announcement form and its file (an empty file input is no file).
-async fn read_form(
-    request: Request,
-) -> Result<(AnnouncementForm, Option<(String, Vec<u8>)>), AppError> {
-    let multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("multipart/form-data"));
-    if !multipart {
-        let Form(form) = Form::<AnnouncementForm>::from_request(request, &())
-            .await
-            .map_err(|_| AppError::BadRequest("error.malformed"))?;
-        return Ok((form, None));
-    }
-    let malformed = |error: axum::extract::multipart::MultipartError| {
-        if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::BadRequest("error.attachment_too_large")
-        } else {
-            AppError::BadRequest("error.malformed")
-        }
-    };
-    let mut parts = Multipart::from_request(request, &())
-        .await
-        .map_err(|_| AppError::BadRequest("error.malformed"))?;
-    let mut form = AnnouncementForm::default();
-    let mut attachment = None;
-    while let Some(field) = parts.next_field().await.map_err(malformed)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "attachment" {
-            let file_name = field.file_name().unwrap_or_default().to_owned();
-            let bytes = field.bytes().await.map_err(malformed)?;
-            if !(file_name.is_empty() && bytes.is_empty()) {
-                attachment = Some((file_name, bytes.to_vec()));
-            }
-            continue;
-        }
-        let text = field.text().await.map_err(malformed)?;
-        match name.as_str() {
-            "csrf" => form.csrf = text,
-            "category_id" => form.category_id = text,
-            "title" => form.title = text,
-            "body" => form.body = text,
-            "link" => form.link = text,
-            "publish_at" => form.publish_at = text,
-            _ => {}
-        }
-    }
-    Ok((form, attachment))
-}
-
-/// `GET /oshirase/{id}/attachment`: the announcement's file, for whoever may read it.
-pub async fn attachment(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-    let (announcement, bytes) = state
-        .announcements
-        .attachment(ctx.user.as_ref(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (name, kind, _) = announcement.attachment.ok_or(AppError::NotFound)?;
-    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.media_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename*=UTF-8''{}", encoded.replace('+', "%20")),
-            ),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
-            // Shown by the browser's own viewer, never as a page of the portal.
-            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
 }

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod announcements;
+mod attachments;
 mod auth;
 mod centers;
 mod deliveries;
@@ -17,6 +18,7 @@ mod oshirase;
 mod pass;
 mod register;
 mod school_admin;
+mod school_notices;
 mod schools;
 
 use axum::{
@@ -114,12 +116,12 @@ pub fn routes() -> Router<AppState> {
             get(announcements::admin)
                 .post(announcements::publish)
                 .layer(axum::extract::DefaultBodyLimit::max(
-                    announcements::PUBLISH_BODY_LIMIT,
+                    attachments::PUBLISH_BODY_LIMIT,
                 )),
         )
         .route(
             "/oshirase/{announcement_id}/attachment",
-            get(announcements::attachment),
+            get(attachments::attachment),
         )
         .route(
             "/oshirase/settings",
@@ -180,11 +182,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/admin/schools/{code}/notices/new",
-            get(school_admin::new_notice).post(school_admin::post_notice),
+            get(school_notices::new_notice).post(school_notices::post_notice),
         )
         .route(
             "/admin/schools/{code}/notices/{notice_id}",
-            get(school_admin::receipts),
+            get(school_notices::receipts),
         )
         .route("/terms", get(legal::terms))
         .route("/privacy", get(legal::privacy))
