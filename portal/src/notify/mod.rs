@@ -68,7 +68,7 @@ pub trait Dispatch: Send + Sync + 'static {
     async fn dispatch(&self) -> Result<usize, StoreError>;
 }
 
-/// Runs every dispatcher every [`DISPATCH_EVERY`] until `stop`: scheduled announcements go
+/// Runs every dispatcher every 10 s until `stop`: scheduled announcements go
 /// out as their time comes, and whatever a crash left undelivered goes out after a restart.
 pub async fn run_dispatchers(dispatchers: Vec<Arc<dyn Dispatch>>, stop: CancellationToken) {
     loop {
