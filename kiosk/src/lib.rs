@@ -15,6 +15,7 @@
 //! - [`config`] — settings: defaults → TOML → `KIOSK_*` environment.
 //! - [`clock`] — the time, behind a trait.
 //! - [`run`] — the running kiosk (`kiosk run`).
+//! - [`watchdog`] — systemd's readiness and watchdog notices (`sd_notify`, no library).
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
@@ -31,3 +32,4 @@ pub mod scan;
 pub mod store;
 pub mod sync;
 pub mod view;
+pub mod watchdog;
