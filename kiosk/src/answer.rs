@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 use shimin_sync::{
-    ids::{ChildNo, EventId},
+    ids::{ChildNo, EventId, GuardianId},
     messages::{CongestionLevel, EventKind},
     pass::PassError,
 };
@@ -176,6 +176,9 @@ pub struct Answer {
     pub children_in: u32,
     /// The congestion level after this scan.
     pub level: CongestionLevel,
+    /// The family of a newly recorded event (for the staff screen's corrections; not printed).
+    #[serde(skip)]
+    pub guardian: Option<GuardianId>,
 }
 
 impl Answer {
@@ -194,6 +197,7 @@ impl Answer {
             families_in: occupancy.families_in,
             children_in: occupancy.children_in,
             level: occupancy.level,
+            guardian: None,
         }
     }
 
@@ -229,6 +233,7 @@ impl Answer {
             families_in: occupancy.families_in,
             children_in: occupancy.children_in,
             level: occupancy.level,
+            guardian: None,
         }
     }
 

@@ -104,6 +104,9 @@ pub struct Settings {
     /// The camera read when `kiosk run` has no `--frames DIR`.
     #[serde(default)]
     pub camera: CameraSettings,
+    /// The touchscreen app.
+    #[serde(default)]
+    pub ui: crate::ui::settings::UiSettings,
 }
 
 fn default_broker_url() -> String {
@@ -124,6 +127,7 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("feedback", &self.feedback)
             .field("camera", &self.camera)
+            .field("ui", &self.ui)
             .finish()
     }
 }

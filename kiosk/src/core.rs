@@ -188,9 +188,12 @@ impl Kiosk {
                 self.outbox
                     .enqueue(event.event_id, messages::encode(&event), now);
                 let event_id = event.event_id;
+                let guardian = event.guardian_id;
                 self.pending.insert(event_id, event);
                 let occupancy = self.occupancy(now);
-                Answer::accepted(answer.kind, answer.children, event_id, occupancy)
+                let mut shown = Answer::accepted(answer.kind, answer.children, event_id, occupancy);
+                shown.guardian = Some(guardian);
+                shown
             }
         }
     }
@@ -327,5 +330,6 @@ impl Kiosk {
     }
 }
 
+mod manual;
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,8 @@
 //! - [`feedback`] — lamps and buzzer (logging, or GPIO via the Linux character device).
 //! - [`config`] — settings: defaults → TOML → `KIOSK_*` environment.
 //! - [`clock`] — the time, behind a trait.
+//! - [`snapshot`] — what the screen shows besides answers, and what it asks the loop to do.
+//! - [`ui`] — the touchscreen app (eframe/egui): screens, staff PIN, fonts.
 //! - [`run`] — the running kiosk (`kiosk run`).
 //! - [`watchdog`] — systemd's readiness and watchdog notices (`sd_notify`, no library).
 
@@ -29,7 +31,9 @@ pub mod feedback;
 pub mod frames;
 pub mod run;
 pub mod scan;
+pub mod snapshot;
 pub mod store;
 pub mod sync;
+pub mod ui;
 pub mod view;
 pub mod watchdog;

@@ -24,6 +24,10 @@ use crate::{
     frames::{DirFrames, spawn_pipeline},
     store::SqliteStore,
     sync::{Shell, StdoutAnswers, status},
+    ui::{
+        ScreenLink, ScreenSink,
+        app::{KioskApp, run_window},
+    },
 };
 
 /// How `kiosk run` was asked to start.
@@ -31,7 +35,7 @@ use crate::{
 pub struct RunArgs {
     /// The kiosk's TOML configuration file.
     pub config: Option<PathBuf>,
-    /// Run with no window; log what the screen would say.
+    /// Run with no window; print what the screen would say.
     pub headless: bool,
     /// Read camera frames from image files in this folder instead of a camera.
     pub frames: Option<PathBuf>,
@@ -48,19 +52,68 @@ pub fn main(args: RunArgs) -> anyhow::Result<()> {
         .init();
     let settings = Settings::load(args.config.as_deref())?;
     tracing::info!(?settings, "starting");
-    if !args.headless {
-        tracing::warn!("the touchscreen window is not built yet: running headless");
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(run(settings, args))
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    if args.headless {
+        // Nobody sends commands without a screen.
+        let (_commands, none) = tokio::sync::mpsc::channel(1);
+        return runtime.block_on(run(
+            settings,
+            args,
+            clock,
+            Box::new(StdoutAnswers),
+            none,
+            shutdown_signal(),
+        ));
+    }
+    // The window on this thread (as the windowing system wants); the loop on the runtime's.
+    let ctx = eframe::egui::Context::default();
+    let (events_tx, events) = std::sync::mpsc::channel();
+    let (commands, commands_rx) = tokio::sync::mpsc::channel(16);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let sink = Box::new(ScreenSink::new(events_tx, ctx.clone()));
+    let window = ctx.clone();
+    let app = KioskApp::new(
+        &settings.ui,
+        ScreenLink { events, commands },
+        Arc::clone(&clock),
+    );
+    let ui_settings = settings.ui.clone();
+    let worker = std::thread::Builder::new()
+        .name("kiosk-loop".into())
+        .spawn(move || {
+            let done = async {
+                tokio::select! {
+                    () = shutdown_signal() => {}
+                    _ = stopped => tracing::info!("the window was closed"),
+                }
+            };
+            let result = runtime.block_on(run(settings, args, clock, sink, commands_rx, done));
+            // The loop ended (SIGTERM, or it failed): close the window too.
+            window.send_viewport_cmd(eframe::egui::ViewportCommand::Close);
+            result
+        })
+        .context("starting the kiosk loop")?;
+    let shown = run_window(ctx, &ui_settings, app);
+    let _ = stop.send(());
+    let looped = worker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the kiosk loop panicked"))?;
+    shown.and(looped)
 }
 
-async fn run(settings: Settings, args: RunArgs) -> anyhow::Result<()> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+async fn run(
+    settings: Settings,
+    args: RunArgs,
+    clock: Arc<dyn Clock>,
+    answers: Box<dyn crate::sync::AnswerSink>,
+    commands: tokio::sync::mpsc::Receiver<crate::snapshot::Command>,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
     let started = clock.now();
     let store = SqliteStore::open(&settings.data_dir)
         .with_context(|| format!("opening the store in {}", settings.data_dir.display()))?;
@@ -104,9 +157,9 @@ async fn run(settings: Settings, args: RunArgs) -> anyhow::Result<()> {
         kiosk,
         clock,
         feedback: feedback::from_settings(&settings.feedback)?,
-        answers: Box::new(StdoutAnswers),
+        answers,
     };
-    crate::sync::run(shell, link, events, scans, shutdown_signal()).await;
+    crate::sync::run(shell, link, events, scans, commands, shutdown).await;
     if tokio::time::timeout(std::time::Duration::from_secs(3), link_task)
         .await
         .is_err()

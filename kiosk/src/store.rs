@@ -70,6 +70,8 @@ pub trait Store: Send {
         used: &NonceUse,
         answer: &UsedAnswer,
     ) -> Result<(), StoreError>;
+    /// Stores an event staff entered by hand (into the outbox).
+    fn record_manual(&mut self, event: &KioskEvent) -> Result<(), StoreError>;
     /// Removes acknowledged events from the outbox; returns how many were there.
     fn settle(&mut self, event_ids: &[EventId]) -> Result<usize, StoreError>;
     /// Drops replay records whose pass can no longer verify at `now`.
@@ -262,6 +264,18 @@ impl Store for SqliteStore {
             ],
         )?;
         tx.commit()?;
+        Ok(())
+    }
+
+    fn record_manual(&mut self, event: &KioskEvent) -> Result<(), StoreError> {
+        self.db.execute(
+            "INSERT INTO outbox (event_id, payload, enqueued_at) VALUES (?1, ?2, ?3)",
+            params![
+                event.event_id.to_string(),
+                encode(event),
+                event.occurred_at.to_string()
+            ],
+        )?;
         Ok(())
     }
 

@@ -23,6 +23,7 @@ use crate::{
     core::{Kiosk, Received},
     feedback::{Feedback, Signal},
     frames::Scanned,
+    snapshot::{Command, Snapshot},
 };
 
 /// The most events handed to the MQTT client at once; the next batch follows shortly after, so
@@ -36,6 +37,9 @@ const HOUSEKEEPING: Duration = Duration::from_secs(60);
 pub trait AnswerSink: Send {
     /// Shows `answer`.
     fn show(&mut self, answer: &Answer);
+
+    /// The kiosk's state after a change (the screen draws it; stdout has no use for it).
+    fn snapshot(&mut self, _snapshot: &Snapshot) {}
 }
 
 /// Prints each answer as one JSON line on stdout (`kiosk run --headless`).
@@ -87,6 +91,21 @@ impl Shell {
             _ => Signal::Refused,
         };
         self.feedback.signal(signal);
+    }
+
+    fn command(&mut self, command: Command) {
+        let now = self.clock.now();
+        match command {
+            Command::Manual {
+                kind,
+                guardian,
+                children,
+                note,
+            } => {
+                let answer = self.kiosk.manual(kind, guardian, children, &note, now);
+                self.answer(&answer);
+            }
+        }
     }
 
     fn scanned(&mut self, scanned: Scanned) {
@@ -182,11 +201,13 @@ pub async fn run(
     link: LinkHandle,
     mut events: mpsc::Receiver<LinkEvent>,
     mut scans: mpsc::Receiver<Scanned>,
+    mut commands: mpsc::Receiver<Command>,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
     let mut connected_at: Option<Timestamp> = None;
     let mut scans_open = true;
+    let mut commands_open = true;
     let mut more = false;
     let mut last_housekeeping = shell.clock.now();
     loop {
@@ -209,10 +230,16 @@ pub async fn run(
                 Some(scanned) => shell.scanned(scanned),
                 None => scans_open = false,
             },
+            command = commands.recv(), if commands_open => match command {
+                Some(command) => shell.command(command),
+                None => commands_open = false,
+            },
             () = tokio::time::sleep(wait) => {}
         }
         more = connected_at.is_some() && shell.send_due(&link);
         let now = shell.clock.now();
+        let snapshot = shell.kiosk.snapshot(connected_at.is_some(), now);
+        shell.answers.snapshot(&snapshot);
         if last_housekeeping.duration_until(now)
             >= jiff::SignedDuration::try_from(HOUSEKEEPING).unwrap_or_default()
         {

@@ -101,6 +101,25 @@ impl View {
             .is_some_and(|s| s.is_in)
     }
 
+    /// The families with at least one child in, each with its children in and since when
+    /// (the earliest of their latest check-ins), longest in first.
+    pub fn families_in(&self) -> Vec<(GuardianId, Vec<ChildNo>, Timestamp)> {
+        let mut families: BTreeMap<GuardianId, (Vec<ChildNo>, Timestamp)> = BTreeMap::new();
+        for ((guardian, child), state) in &self.children {
+            if state.is_in {
+                let entry = families.entry(*guardian).or_insert((Vec::new(), state.at));
+                entry.0.push(*child);
+                entry.1 = entry.1.min(state.at);
+            }
+        }
+        let mut list: Vec<_> = families
+            .into_iter()
+            .map(|(guardian, (children, since))| (guardian, children, since))
+            .collect();
+        list.sort_by_key(|(guardian, _, since)| (*since, *guardian));
+        list
+    }
+
     /// The occupancy: families and children in, and the level at `now` by the center's
     /// thresholds and hours (vacant with no capacity or no configuration).
     pub fn occupancy(&self, config: Option<&KioskConfig>, now: Timestamp) -> LocalOccupancy {

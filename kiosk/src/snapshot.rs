@@ -1,0 +1,78 @@
+//! What the screen shows besides answers, as the sync loop sees it after each change: online or
+//! not, events waiting to sync, the center, its occupancy, who is in and who left today; and
+//! what the screen asks the loop to do (staff entering a check-in or check-out by hand).
+
+use jiff::Timestamp;
+use shimin_sync::{
+    ids::{ChildNo, GuardianId},
+    messages::EventKind,
+};
+
+use crate::{answer::LocalOccupancy, core::Kiosk};
+
+/// A family in the lists of the staff screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyRow {
+    /// The guardian.
+    pub guardian: GuardianId,
+    /// Their children concerned (in now, or checked out today).
+    pub children: Vec<ChildNo>,
+    /// Since when (in), or when they left.
+    pub at: Timestamp,
+}
+
+/// The state the screen draws, besides the latest answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Connected to the broker.
+    pub online: bool,
+    /// Events recorded here and not yet acknowledged by the portal.
+    pub pending: usize,
+    /// The center's name, once the portal has sent the configuration.
+    pub center_name: Option<String>,
+    /// 定員 (families), 0 when unknown.
+    pub capacity: u32,
+    /// Families and children in, and the level.
+    pub occupancy: LocalOccupancy,
+    /// Who is in now, longest in first.
+    pub present: Vec<FamilyRow>,
+}
+
+/// What the screen asks the loop to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Staff check `children` of `guardian` in or out by hand, with a note.
+    Manual {
+        /// In or out.
+        kind: EventKind,
+        /// The family.
+        guardian: GuardianId,
+        /// The children.
+        children: Vec<ChildNo>,
+        /// Why it was done by hand.
+        note: String,
+    },
+}
+
+impl Kiosk {
+    /// The screen's state at `now`.
+    pub fn snapshot(&self, online: bool, now: Timestamp) -> Snapshot {
+        let config = self.config();
+        Snapshot {
+            online,
+            pending: self.pending_events(),
+            center_name: config.map(|c| c.center_name.clone()),
+            capacity: config.map_or(0, |c| c.capacity),
+            occupancy: self.occupancy(now),
+            present: self
+                .present(now)
+                .into_iter()
+                .map(|(guardian, children, at)| FamilyRow {
+                    guardian,
+                    children,
+                    at,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The eframe app: each frame takes what the loop sent, lets time pass in the [`Model`], draws
+//! it, and sends the staff's commands back. It repaints twice a second for the clock and the
+//! answers' timeouts, and at once when the loop sends something.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use eframe::egui;
+use jiff::tz::TimeZone;
+
+use super::{ScreenLink, UiEvent, draw, fonts, model::Model, settings::UiSettings};
+use crate::clock::Clock;
+
+/// The running screen.
+pub struct KioskApp {
+    model: Model,
+    link: ScreenLink,
+    zone: TimeZone,
+    clock: Arc<dyn Clock>,
+}
+
+impl KioskApp {
+    /// The app over `link`, with the staff PIN and time zone of `settings`.
+    pub fn new(settings: &UiSettings, link: ScreenLink, clock: Arc<dyn Clock>) -> Self {
+        let zone = TimeZone::get(&settings.time_zone).unwrap_or_else(|_| {
+            tracing::warn!(zone = %settings.time_zone, "unknown time zone; using Asia/Tokyo");
+            TimeZone::get("Asia/Tokyo").unwrap_or(TimeZone::UTC)
+        });
+        Self {
+            model: Model::new(settings.staff_pin.clone(), clock.now()),
+            link,
+            zone,
+            clock,
+        }
+    }
+
+    /// One frame, as eframe and the tests run it.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let now = self.clock.now();
+        while let Ok(event) = self.link.events.try_recv() {
+            match event {
+                UiEvent::Answer(answer) => self.model.answered(answer, now),
+                UiEvent::Snapshot(snapshot) => self.model.updated(snapshot),
+            }
+        }
+        self.model.tick(now);
+        for command in draw::screen(ui, &mut self.model, now, &self.zone) {
+            if let Err(error) = self.link.commands.try_send(command) {
+                tracing::error!(%error, "the kiosk loop did not take a staff command");
+            }
+        }
+        ui.ctx().request_repaint_after(Duration::from_millis(500));
+    }
+
+    /// The model, for tests.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+}
+
+impl eframe::App for KioskApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+}
+
+/// The look of the kiosk on `ctx`: large type, the Japanese font, light theme.
+pub fn prepare(ctx: &egui::Context, settings: &UiSettings) -> anyhow::Result<()> {
+    let font = fonts::find(settings.font.as_deref())?;
+    fonts::install(ctx, &font).with_context(|| format!("reading the font {}", font.display()))?;
+    ctx.set_visuals(egui::Visuals::light());
+    Ok(())
+}
+
+/// Opens the window (full screen unless configured otherwise) and runs `app` until it is
+/// closed. `ctx` is the context the loop's [`super::ScreenSink`] wakes.
+pub fn run_window(ctx: egui::Context, settings: &UiSettings, app: KioskApp) -> anyhow::Result<()> {
+    prepare(&ctx, settings)?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Shimin kiosk")
+            .with_inner_size([
+                settings.window_size[0] as f32,
+                settings.window_size[1] as f32,
+            ])
+            .with_fullscreen(settings.fullscreen),
+        ..eframe::NativeOptions::default()
+    };
+    eframe::run_native_ext(
+        "shimin-kiosk",
+        options,
+        Some(ctx),
+        Box::new(|_cc| Ok(Box::new(app))),
+    )
+    .map_err(|error| anyhow::anyhow!("the kiosk window: {error}"))
+}

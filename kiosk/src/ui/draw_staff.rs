@@ -1,0 +1,140 @@
+//! The staff screens: the PIN pad, and who is in with by-hand check-out, the recent records
+//! with 取り消す (undo by the opposite event), and what happens at closing time.
+
+use eframe::egui::{self, Color32, RichText, Ui, vec2};
+use jiff::{Timestamp, tz::TimeZone};
+use shimin_sync::messages::EventKind;
+
+use super::{BLUE, RED, TOUCH, big_button, tr};
+use crate::{
+    snapshot::Command,
+    ui::model::{Lang, Model},
+};
+
+pub(super) fn pin_pad(
+    ui: &mut Ui,
+    model: &mut Model,
+    entered: &str,
+    failures: u32,
+    locked_until: Option<Timestamp>,
+    now: Timestamp,
+) {
+    let lang = model.lang;
+    ui.label(RichText::new(tr(lang, "職員用暗証番号", "Staff PIN")).size(36.0));
+    ui.label(RichText::new("●".repeat(entered.len()) + " ").size(40.0));
+    if locked_until.is_some_and(|until| now < until) {
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "続けて間違えたため、1分間入力できません。",
+                "Too many wrong PINs: wait a minute.",
+            ))
+            .size(26.0)
+            .color(RED),
+        );
+    } else if failures > 0 {
+        ui.label(
+            RichText::new(tr(lang, "暗証番号が違います。", "Wrong PIN."))
+                .size(26.0)
+                .color(RED),
+        );
+    }
+    let keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "←", "0", "OK"];
+    egui::Grid::new("pin")
+        .spacing(vec2(12.0, 12.0))
+        .show(ui, |ui| {
+            for (i, key) in keys.iter().enumerate() {
+                let button = egui::Button::new(RichText::new(*key).size(36.0))
+                    .min_size(vec2(TOUCH * 1.5, TOUCH * 1.2));
+                if ui.add(button).clicked() {
+                    match *key {
+                        "OK" => model.pin_submit(now),
+                        "←" => model.pin_key(None, now),
+                        digit => model.pin_key(digit.chars().next(), now),
+                    }
+                }
+                if i % 3 == 2 {
+                    ui.end_row();
+                }
+            }
+        });
+}
+
+fn children_words(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::Ja => format!("お子さま{count}人"),
+        Lang::En => format!("{count} children"),
+    }
+}
+
+pub(super) fn staff(
+    ui: &mut Ui,
+    model: &mut Model,
+    now: Timestamp,
+    zone: &TimeZone,
+    commands: &mut Vec<Command>,
+) {
+    let lang = model.lang;
+    let time = |at: Timestamp| at.to_zoned(zone.clone()).strftime("%H:%M").to_string();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading(RichText::new(tr(lang, "いま利用中のご家族", "Families in now")).size(30.0));
+        let present = model
+            .snapshot
+            .as_ref()
+            .map(|s| s.present.clone())
+            .unwrap_or_default();
+        if present.is_empty() {
+            ui.label(RichText::new(tr(lang, "いません", "Nobody")).size(24.0));
+        }
+        for (i, family) in present.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let since = match lang {
+                    Lang::Ja => format!("{}から", time(family.at)),
+                    Lang::En => format!("since {}", time(family.at)),
+                };
+                let line = format!("{} ・ {since}", children_words(lang, family.children.len()));
+                ui.label(RichText::new(line).size(24.0));
+                if big_button(ui, tr(lang, "退室にする", "Check out"), BLUE).clicked()
+                    && let Some(command) = model.check_out(i, now)
+                {
+                    commands.push(command);
+                }
+            });
+        }
+        ui.add_space(16.0);
+        ui.heading(RichText::new(tr(lang, "最近の記録", "Recent records")).size(30.0));
+        let recent = model.recent.clone();
+        if recent.is_empty() {
+            ui.label(RichText::new(tr(lang, "ありません", "None")).size(24.0));
+        }
+        for (i, (answer, at)) in recent.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let what = match answer.kind {
+                    Some(EventKind::CheckIn) => tr(lang, "入室", "In"),
+                    _ => tr(lang, "退室", "Out"),
+                };
+                let line = format!(
+                    "{} {what} ・ {}",
+                    time(*at),
+                    children_words(lang, answer.children.len())
+                );
+                ui.label(RichText::new(line).size(24.0));
+                if big_button(ui, tr(lang, "取り消す", "Undo"), RED).clicked()
+                    && let Some(command) = model.undo(i, now)
+                {
+                    commands.push(command);
+                }
+            });
+        }
+        ui.add_space(16.0);
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "閉館時刻になると、利用中の方はすべて自動で退室になります。",
+                "At closing time everyone still in is checked out automatically.",
+            ))
+            .size(22.0)
+            .color(Color32::DARK_GRAY),
+        );
+    });
+}
