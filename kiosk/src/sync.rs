@@ -210,6 +210,8 @@ pub async fn run(
     let mut commands_open = true;
     let mut more = false;
     let mut last_housekeeping = shell.clock.now();
+    let first = shell.kiosk.snapshot(false, last_housekeeping);
+    shell.answers.snapshot(&first);
     loop {
         let wait = shell.idle_wait(connected_at.is_some(), more);
         tokio::select! {

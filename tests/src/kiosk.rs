@@ -55,6 +55,8 @@ pub struct KioskProcess {
     cursor: usize,
     frame_no: u32,
     spawns: usize,
+    /// The X display of a windowed kiosk (`None`: headless).
+    display: Option<String>,
 }
 
 impl KioskProcess {
@@ -62,12 +64,37 @@ impl KioskProcess {
     /// holding its `kiosk.toml`, its data and its frames folder.
     /// Returns once the kiosk watches its frames folder.
     pub async fn start(broker_url: &str, kiosk_id: &str, password: &str) -> Result<Self> {
+        Self::start_on(broker_url, kiosk_id, password, None).await
+    }
+
+    /// As [`Self::start`], with its touchscreen window (1024×600, not full screen) on the X
+    /// `display` instead of headless; the staff PIN is 2468.
+    pub async fn start_windowed(
+        broker_url: &str,
+        kiosk_id: &str,
+        password: &str,
+        display: &str,
+    ) -> Result<Self> {
+        Self::start_on(broker_url, kiosk_id, password, Some(display.to_owned())).await
+    }
+
+    async fn start_on(
+        broker_url: &str,
+        kiosk_id: &str,
+        password: &str,
+        display: Option<String>,
+    ) -> Result<Self> {
         let dir = tempfile::Builder::new().prefix("shimin-kiosk-").tempdir()?;
-        let toml = format!(
+        let mut toml = format!(
             "kiosk_id = \"{kiosk_id}\"\nbroker_url = \"{broker_url}\"\npassword = \"{password}\"\n\
              data_dir = \"{}\"\n",
             dir.path().join("data").display()
         );
+        if display.is_some() {
+            toml.push_str(
+                "[ui]\nfullscreen = false\nwindow_size = [1024, 600]\nstaff_pin = \"2468\"\n",
+            );
+        }
         fs::write(dir.path().join("kiosk.toml"), toml)?;
         fs::create_dir_all(dir.path().join("frames"))?;
         let mut kiosk = Self {
@@ -77,6 +104,7 @@ impl KioskProcess {
             cursor: 0,
             frame_no: 0,
             spawns: 0,
+            display,
         };
         kiosk.spawn().await?;
         Ok(kiosk)
@@ -91,8 +119,17 @@ impl KioskProcess {
                 .open(self.dir.path().join(name))
         };
         let mut command = Command::new(&self.bin);
+        command.arg("run");
+        match &self.display {
+            Some(display) => {
+                command.env("DISPLAY", display);
+            }
+            None => {
+                command.arg("--headless");
+            }
+        }
         command
-            .args(["run", "--headless", "--frames"])
+            .arg("--frames")
             .arg(self.frames_dir())
             .arg("--config")
             .arg(self.dir.path().join("kiosk.toml"))

@@ -248,6 +248,7 @@ mod portal;
 mod smtp;
 #[cfg(test)]
 mod tests;
+pub mod xvfb;
 
 pub use browser::*;
 pub use forms::*;

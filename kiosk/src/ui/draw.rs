@@ -157,8 +157,15 @@ fn center(ui: &mut Ui, model: &mut Model) {
 
 fn occupancy(ui: &mut Ui, model: &Model) {
     let lang = model.lang;
-    let Some(snapshot) = &model.snapshot else {
-        ui.label(RichText::new(tr(lang, "準備中です", "Getting ready")).size(30.0));
+    let Some(snapshot) = model.snapshot.as_ref().filter(|s| s.center_name.is_some()) else {
+        ui.label(
+            RichText::new(tr(
+                lang,
+                "準備中です（センターの設定を受け取るまでお待ちください）",
+                "Getting ready (waiting for the center's settings)",
+            ))
+            .size(30.0),
+        );
         return;
     };
     let (word, color) = level_word(lang, snapshot.occupancy.level);
