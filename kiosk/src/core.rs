@@ -332,4 +332,6 @@ impl Kiosk {
 
 mod manual;
 #[cfg(test)]
+mod manual_tests;
+#[cfg(test)]
 mod tests;

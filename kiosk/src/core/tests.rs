@@ -15,7 +15,7 @@ use crate::{
     store::SqliteStore,
 };
 
-fn ts(text: &str) -> Timestamp {
+pub(super) fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
 
@@ -23,7 +23,7 @@ fn me() -> KioskId {
     KioskId::new("chuo-1").unwrap()
 }
 
-fn guardian() -> GuardianId {
+pub(super) fn guardian() -> GuardianId {
     "0190f3a2-7b1c-7d4e-8f00-1234567890ab".parse().unwrap()
 }
 
@@ -44,7 +44,7 @@ fn config() -> KioskConfig {
     decode(json.as_bytes()).unwrap()
 }
 
-fn pass(nonce: u8, children: &[u16], at: Timestamp) -> String {
+pub(super) fn pass(nonce: u8, children: &[u16], at: Timestamp) -> String {
     let children = children.iter().map(|c| child(*c)).collect();
     let claims = PassClaims::new(
         guardian(),
@@ -61,7 +61,7 @@ fn child(n: u16) -> shimin_sync::ids::ChildNo {
     shimin_sync::ids::ChildNo::new(n).unwrap()
 }
 
-fn open(dir: &std::path::Path, now: Timestamp) -> Kiosk {
+pub(super) fn open(dir: &std::path::Path, now: Timestamp) -> Kiosk {
     Kiosk::open(me(), Box::new(SqliteStore::open(dir).unwrap()), now).unwrap()
 }
 
@@ -70,7 +70,7 @@ fn topic(t: Topic) -> String {
 }
 
 /// A kiosk that has its keys and config (10:00 JST on a Wednesday).
-fn ready(dir: &std::path::Path, clock: &FakeClock) -> Kiosk {
+pub(super) fn ready(dir: &std::path::Path, clock: &FakeClock) -> Kiosk {
     let mut kiosk = open(dir, clock.now());
     let got = kiosk.receive(
         &topic(Topic::Keys),
