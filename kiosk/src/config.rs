@@ -246,6 +246,12 @@ mod tests {
         assert_eq!(settings.kiosk_id.as_str(), "chuo-1");
         assert_eq!(settings.feedback.kind, "log");
         assert_eq!(settings.camera, CameraSettings::default());
+        assert_eq!(settings.ui, crate::ui::settings::UiSettings::default());
+        // The PIN comes from the environment too, and never shows in the log.
+        let with_pin =
+            Settings::from_sources(&text, env(&[("KIOSK_UI__STAFF_PIN", "2468")])).unwrap();
+        assert_eq!(with_pin.ui.staff_pin.as_deref(), Some("2468"));
+        assert!(!format!("{with_pin:?}").contains("2468"));
     }
 
     #[test]

@@ -99,6 +99,11 @@ pub fn main(args: RunArgs) -> anyhow::Result<()> {
         })
         .context("starting the kiosk loop")?;
     let shown = run_window(ctx, &ui_settings, app);
+    if let Ok(notifier) = crate::watchdog::Notifier::from_env()
+        && let Err(error) = notifier.stopping()
+    {
+        tracing::debug!(%error, "cannot tell systemd the kiosk is stopping");
+    }
     let _ = stop.send(());
     let looped = worker
         .join()

@@ -1,15 +1,67 @@
 //! The eframe app: each frame takes what the loop sent, lets time pass in the [`Model`], draws
 //! it, and sends the staff's commands back. It repaints twice a second for the clock and the
-//! answers' timeouts, and at once when the loop sends something.
+//! answers' timeouts, and at once when the loop sends something; its frames feed systemd's
+//! watchdog.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use anyhow::Context as _;
 use eframe::egui;
 use jiff::tz::TimeZone;
 
 use super::{ScreenLink, UiEvent, draw, fonts, model::Model, settings::UiSettings};
-use crate::clock::Clock;
+use crate::{
+    clock::Clock,
+    watchdog::{self, Notifier},
+};
+
+/// The systemd watchdog, fed by the frames the window draws: a window that stops drawing
+/// stops the pings, and systemd restarts the kiosk (`WatchdogSec=` in systemd/kiosk.service).
+struct Heartbeat {
+    notifier: Notifier,
+    period: Option<Duration>,
+    last: Option<Instant>,
+}
+
+impl Heartbeat {
+    fn from_env() -> Self {
+        let notifier = Notifier::from_env().unwrap_or_else(|error| {
+            tracing::warn!(%error, "NOTIFY_SOCKET unusable: no systemd notifications");
+            Notifier::disabled()
+        });
+        Self {
+            notifier,
+            period: watchdog::watchdog_interval_from_env().map(watchdog::ping_period),
+            last: None,
+        }
+    }
+
+    /// After each frame: READY=1 after the first, WATCHDOG=1 every period.
+    fn beat(&mut self) {
+        let now = Instant::now();
+        let due = match (self.last, self.period) {
+            (None, _) => {
+                if let Err(error) = self.notifier.ready() {
+                    tracing::warn!(%error, "cannot tell systemd the kiosk is ready");
+                }
+                true
+            }
+            (Some(last), Some(period)) => now.duration_since(last) >= period,
+            (Some(_), None) => false,
+        };
+        if due {
+            if self.period.is_some()
+                && let Err(error) = self.notifier.watchdog()
+            {
+                tracing::warn!(%error, "cannot ping the systemd watchdog");
+            }
+            self.last = Some(now);
+        }
+    }
+}
 
 /// The running screen.
 pub struct KioskApp {
@@ -17,6 +69,7 @@ pub struct KioskApp {
     link: ScreenLink,
     zone: TimeZone,
     clock: Arc<dyn Clock>,
+    heartbeat: Heartbeat,
 }
 
 impl KioskApp {
@@ -31,6 +84,7 @@ impl KioskApp {
             link,
             zone,
             clock,
+            heartbeat: Heartbeat::from_env(),
         }
     }
 
@@ -50,6 +104,7 @@ impl KioskApp {
             }
         }
         ui.ctx().request_repaint_after(Duration::from_millis(500));
+        self.heartbeat.beat();
     }
 
     /// The model, for tests.
