@@ -37,6 +37,9 @@ pub enum Scanned {
     Unreadable,
 }
 
+/// Sees every frame the decoder reads (the screen's camera preview).
+pub type PreviewFn = Arc<dyn Fn(&image::GrayImage) + Send + Sync>;
+
 /// Where frames come from.
 pub trait FrameSource: Send + 'static {
     /// Blocks until the next frame; `None` when the source has ended or `stop` is set.
@@ -173,10 +176,11 @@ impl Pipeline {
 }
 
 /// Starts reading frames from `source` and decoding them; every frame with a code (or that
-/// cannot be read) is reported on `results`.
+/// cannot be read) is reported on `results`, and every frame read is shown to `preview`.
 pub fn spawn_pipeline(
     mut source: impl FrameSource,
     results: mpsc::Sender<Scanned>,
+    preview: Option<PreviewFn>,
 ) -> std::io::Result<Pipeline> {
     let stop = Arc::new(AtomicBool::new(false));
     let latest = Arc::new(Latest::default());
@@ -198,7 +202,7 @@ pub fn spawn_pipeline(
             .spawn(move || {
                 let mut decoder = Decoder::new();
                 while let Some(frame) = latest.take() {
-                    let result = decode_frame(&mut decoder, frame);
+                    let result = decode_frame(&mut decoder, frame, preview.as_ref());
                     if let Some(result) = result
                         && results.blocking_send(result).is_err()
                     {
@@ -214,7 +218,11 @@ pub fn spawn_pipeline(
     })
 }
 
-fn decode_frame(decoder: &mut Decoder, frame: Frame) -> Option<Scanned> {
+fn decode_frame(
+    decoder: &mut Decoder,
+    frame: Frame,
+    preview: Option<&PreviewFn>,
+) -> Option<Scanned> {
     let image = match frame {
         Frame::Gray(image) => image,
         Frame::File(path) => match load_gray(&path) {
@@ -225,6 +233,9 @@ fn decode_frame(decoder: &mut Decoder, frame: Frame) -> Option<Scanned> {
             }
         },
     };
+    if let Some(preview) = preview {
+        preview(&image);
+    }
     let started = std::time::Instant::now();
     let texts: Vec<String> = decoder.decode(&image).into_iter().map(|d| d.text).collect();
     tracing::trace!(codes = texts.len(), elapsed = ?started.elapsed(), "decoded a frame");

@@ -67,6 +67,7 @@ pub fn main(args: RunArgs) -> anyhow::Result<()> {
             clock,
             Box::new(StdoutAnswers),
             none,
+            None,
             shutdown_signal(),
         ));
     }
@@ -77,11 +78,14 @@ pub fn main(args: RunArgs) -> anyhow::Result<()> {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let sink = Box::new(ScreenSink::new(events_tx, ctx.clone()));
     let window = ctx.clone();
-    let app = KioskApp::new(
-        &settings.ui,
-        ScreenLink { events, commands },
-        Arc::clone(&clock),
-    );
+    let slot = Arc::new(crate::ui::preview::PreviewSlot::default());
+    let preview = crate::ui::preview::preview_fn(Arc::clone(&slot), ctx.clone());
+    let link = ScreenLink {
+        events,
+        commands,
+        preview: slot,
+    };
+    let app = KioskApp::new(&settings.ui, link, Arc::clone(&clock));
     let ui_settings = settings.ui.clone();
     let worker = std::thread::Builder::new()
         .name("kiosk-loop".into())
@@ -92,7 +96,15 @@ pub fn main(args: RunArgs) -> anyhow::Result<()> {
                     _ = stopped => tracing::info!("the window was closed"),
                 }
             };
-            let result = runtime.block_on(run(settings, args, clock, sink, commands_rx, done));
+            let result = runtime.block_on(run(
+                settings,
+                args,
+                clock,
+                sink,
+                commands_rx,
+                Some(preview),
+                done,
+            ));
             // The loop ended (SIGTERM, or it failed): close the window too.
             window.send_viewport_cmd(eframe::egui::ViewportCommand::Close);
             result
@@ -117,6 +129,7 @@ async fn run(
     clock: Arc<dyn Clock>,
     answers: Box<dyn crate::sync::AnswerSink>,
     commands: tokio::sync::mpsc::Receiver<crate::snapshot::Command>,
+    preview: Option<crate::frames::PreviewFn>,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
     let started = clock.now();
@@ -148,13 +161,13 @@ async fn run(
             let frames = DirFrames::new(dir);
             // Tests wait for this line before showing frames: files older than it are skipped.
             tracing::info!(dir = %dir.display(), "watching the frames folder");
-            Some(spawn_pipeline(frames, scan_tx)?)
+            Some(spawn_pipeline(frames, scan_tx, preview)?)
         }
         None => {
             // A missing camera is logged and retried by the source itself; syncing goes on.
             tracing::info!(device = %settings.camera.device.display(), "reading the camera");
             let camera = CameraFrames::new(settings.camera.clone());
-            Some(spawn_pipeline(camera, scan_tx)?)
+            Some(spawn_pipeline(camera, scan_tx, preview)?)
         }
     };
 

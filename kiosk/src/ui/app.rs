@@ -12,7 +12,9 @@ use anyhow::Context as _;
 use eframe::egui;
 use jiff::tz::TimeZone;
 
-use super::{ScreenLink, UiEvent, draw, fonts, model::Model, settings::UiSettings};
+use super::{
+    ScreenLink, UiEvent, draw, fonts, model::Model, preview::PreviewTexture, settings::UiSettings,
+};
 use crate::{
     clock::Clock,
     watchdog::{self, Notifier},
@@ -70,6 +72,7 @@ pub struct KioskApp {
     zone: TimeZone,
     clock: Arc<dyn Clock>,
     heartbeat: Heartbeat,
+    camera: PreviewTexture,
 }
 
 impl KioskApp {
@@ -85,6 +88,7 @@ impl KioskApp {
             zone,
             clock,
             heartbeat: Heartbeat::from_env(),
+            camera: PreviewTexture::default(),
         }
     }
 
@@ -98,7 +102,8 @@ impl KioskApp {
             }
         }
         self.model.tick(now);
-        for command in draw::screen(ui, &mut self.model, now, &self.zone) {
+        self.camera.update(ui.ctx(), &self.link.preview);
+        for command in draw::screen(ui, &mut self.model, &self.camera, now, &self.zone) {
             if let Err(error) = self.link.commands.try_send(command) {
                 tracing::error!(%error, "the kiosk loop did not take a staff command");
             }

@@ -7,7 +7,10 @@ use eframe::egui::{self, Align, Color32, Layout, RichText, Ui, vec2};
 use jiff::{Timestamp, tz::TimeZone};
 use shimin_sync::messages::{CongestionLevel, EventKind};
 
-use super::model::{Lang, Model, Screen};
+use super::{
+    model::{Lang, Model, Screen},
+    preview::PreviewTexture,
+};
 use crate::snapshot::Command;
 
 /// The smallest touch target: 9 mm on a 7-inch 1024×600 panel is about 64 px.
@@ -34,11 +37,23 @@ fn big_button(ui: &mut Ui, text: &str, fill: Color32) -> egui::Response {
 }
 
 /// The whole screen; returns what the loop should do.
-pub fn screen(ui: &mut Ui, model: &mut Model, now: Timestamp, zone: &TimeZone) -> Vec<Command> {
+pub fn screen(
+    ui: &mut Ui,
+    model: &mut Model,
+    camera: &PreviewTexture,
+    now: Timestamp,
+    zone: &TimeZone,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     egui::Panel::top("status").show(ui, |ui| status_bar(ui, model, now, zone));
     egui::CentralPanel::default().show(ui, |ui| match model.screen.clone() {
-        Screen::Center => center(ui, model),
+        Screen::Center => {
+            ui.columns(2, |columns| {
+                center(&mut columns[0], model);
+                let width = columns[1].available_width();
+                camera.show(&mut columns[1], width);
+            });
+        }
         Screen::Pin {
             entered,
             locked_until,

@@ -10,6 +10,7 @@ pub mod app;
 pub mod draw;
 pub mod fonts;
 pub mod model;
+pub mod preview;
 pub mod settings;
 #[cfg(test)]
 mod tests;
@@ -77,4 +78,6 @@ pub struct ScreenLink {
     pub events: mpsc::Receiver<UiEvent>,
     /// Commands to the loop.
     pub commands: tokio::sync::mpsc::Sender<Command>,
+    /// The camera's newest frame.
+    pub preview: std::sync::Arc<preview::PreviewSlot>,
 }

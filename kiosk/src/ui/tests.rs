@@ -38,6 +38,7 @@ fn start() -> Screen {
         ScreenLink {
             events: events_rx,
             commands: commands_tx,
+            preview: Arc::default(),
         },
         Arc::clone(&clock) as Arc<dyn Clock>,
     );
