@@ -95,10 +95,17 @@ impl KioskApp {
     /// One frame, as eframe and the tests run it.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let now = self.clock.now();
-        while let Ok(event) = self.link.events.try_recv() {
-            match event {
-                UiEvent::Answer(answer) => self.model.answered(answer, now),
-                UiEvent::Snapshot(snapshot) => self.model.updated(snapshot),
+        loop {
+            match self.link.events.try_recv() {
+                Ok(UiEvent::Answer(answer)) => self.model.answered(answer, now),
+                Ok(UiEvent::Snapshot(snapshot)) => self.model.updated(snapshot),
+                Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    // The loop has ended (stopped, or failed at start): so does the window,
+                    // and systemd restarts the kiosk instead of a screen that answers nothing.
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                    break;
+                }
             }
         }
         self.model.tick(now);
