@@ -41,7 +41,11 @@ const CENTERS: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-async fn account(store: &SqliteStore, email: &str) -> anyhow::Result<crate::store::Account> {
+/// The demo account with this email.
+pub(crate) async fn account(
+    store: &SqliteStore,
+    email: &str,
+) -> anyhow::Result<crate::store::Account> {
     Ok(store
         .find_by_email(&Email::parse(email)?)
         .await?

@@ -5,9 +5,10 @@
 use anyhow::Context;
 
 use crate::{
-    domain::{Email, school_notices::NoticeInput, schools::SchoolInput},
+    demo_centers::account,
+    domain::{school_notices::NoticeInput, schools::SchoolInput},
     schools::EnrollInput,
-    store::{AccountStore, sqlite::SqliteStore},
+    store::sqlite::SqliteStore,
     web::AppState,
 };
 
@@ -17,14 +18,6 @@ const SCHOOLS: &[(&str, &str, &[&str])] = &[
     ("西条中学校", "junior_high", &["1組", "2組", "3組"]),
     ("みどり幼稚園", "kindergarten", &["ひまわり組", "ばら組"]),
 ];
-
-async fn account(store: &SqliteStore, email: &str) -> anyhow::Result<crate::store::Account> {
-    Ok(store
-        .find_by_email(&Email::parse(email)?)
-        .await?
-        .with_context(|| format!("demo account {email}"))?
-        .account)
-}
 
 /// Adds the schools; returns (name, code) of each. `admin`, `staff` and `citizen` are the
 /// demo logins' emails.
