@@ -133,7 +133,7 @@ impl Kiosk {
         self.config.as_ref()
     }
 
-    fn view(&self, now: Timestamp) -> View {
+    pub(crate) fn view(&self, now: Timestamp) -> View {
         View::build(
             self.presence.as_ref(),
             self.settled.iter().chain(self.pending.values()),

@@ -58,14 +58,16 @@ impl Kiosk {
     /// The screen's state at `now`.
     pub fn snapshot(&self, online: bool, now: Timestamp) -> Snapshot {
         let config = self.config();
+        // One view for both the occupancy and who is in.
+        let view = self.view(now);
         Snapshot {
             online,
             pending: self.pending_events(),
             center_name: config.map(|c| c.center_name.clone()),
             capacity: config.map_or(0, |c| c.capacity),
-            occupancy: self.occupancy(now),
-            present: self
-                .present(now)
+            occupancy: view.occupancy(config, now),
+            present: view
+                .families_in()
                 .into_iter()
                 .map(|(guardian, children, at)| FamilyRow {
                     guardian,

@@ -38,8 +38,9 @@ pub trait AnswerSink: Send {
     /// Shows `answer`.
     fn show(&mut self, answer: &Answer);
 
-    /// The kiosk's state after a change (the screen draws it; stdout has no use for it).
-    fn snapshot(&mut self, _snapshot: &Snapshot) {}
+    /// The kiosk's state after a change, made by `make` only if the sink draws it (the
+    /// screen does; stdout has no use for it).
+    fn snapshot(&mut self, _make: &dyn Fn() -> Snapshot) {}
 }
 
 /// Prints each answer as one JSON line on stdout (`kiosk run --headless`).
@@ -210,8 +211,9 @@ pub async fn run(
     let mut commands_open = true;
     let mut more = false;
     let mut last_housekeeping = shell.clock.now();
-    let first = shell.kiosk.snapshot(false, last_housekeeping);
-    shell.answers.snapshot(&first);
+    shell
+        .answers
+        .snapshot(&|| shell.kiosk.snapshot(false, last_housekeeping));
     loop {
         let wait = shell.idle_wait(connected_at.is_some(), more);
         tokio::select! {
@@ -240,8 +242,10 @@ pub async fn run(
         }
         more = connected_at.is_some() && shell.send_due(&link);
         let now = shell.clock.now();
-        let snapshot = shell.kiosk.snapshot(connected_at.is_some(), now);
-        shell.answers.snapshot(&snapshot);
+        let online = connected_at.is_some();
+        shell
+            .answers
+            .snapshot(&|| shell.kiosk.snapshot(online, now));
         if last_housekeeping.duration_until(now)
             >= jiff::SignedDuration::try_from(HOUSEKEEPING).unwrap_or_default()
         {

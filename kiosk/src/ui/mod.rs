@@ -64,10 +64,11 @@ impl AnswerSink for ScreenSink {
         self.send(UiEvent::Answer(answer.clone()));
     }
 
-    fn snapshot(&mut self, snapshot: &Snapshot) {
-        if self.last.as_ref() != Some(snapshot) {
+    fn snapshot(&mut self, make: &dyn Fn() -> Snapshot) {
+        let snapshot = make();
+        if self.last.as_ref() != Some(&snapshot) {
             self.last = Some(snapshot.clone());
-            self.send(UiEvent::Snapshot(snapshot.clone()));
+            self.send(UiEvent::Snapshot(snapshot));
         }
     }
 }
