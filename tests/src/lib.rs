@@ -239,6 +239,7 @@ async fn wait_for_port(child: &mut Child, port: u16, timeout: Duration, log: &Pa
 
 mod browser;
 pub mod camera;
+pub mod demo;
 pub mod fake_portal;
 mod forms;
 pub mod kiosk;

@@ -15,6 +15,7 @@ use fantoccini::Locator;
 use shimin_e2e::{
     Browser, Portal,
     camera::{CameraParams, camera_frame},
+    demo::{DEMO_PASSWORD, citizen_token, fresh_pass, kiosk_password, wait_until_synced},
     kiosk::KioskProcess,
     mosquitto::{Mosquitto, demo_portal_on_mosquitto},
     portal_bin, screenshot_dir,
@@ -22,7 +23,6 @@ use shimin_e2e::{
 
 const WAIT: Duration = Duration::from_secs(30);
 const PORTAL_PASSWORD: &str = "e2e-portal-broker-password";
-const DEMO_PASSWORD: &str = "shimin-demo-2026";
 
 async fn portal_on_mosquitto() -> Result<(Mosquitto, Portal)> {
     demo_portal_on_mosquitto(PORTAL_PASSWORD).await
@@ -150,7 +150,7 @@ async fn a_phone_pass_checks_children_in_and_out_and_the_portal_shows_it_live() 
         ensure!(kiosk_id == "e2e-1", "kiosk id {kiosk_id}");
         give_kiosks_to_mosquitto(&mut broker, portal.data_dir())?;
         let mut kiosk = KioskProcess::start(&broker.url(), &kiosk_id, &password).await?;
-        wait_until_synced(&kiosk).await?;
+        wait_until_synced(&kiosk, WAIT).await?;
 
         // The public 混雑状況 page, open before anything happens.
         display.goto(&portal.url("/kosodate/centers/e2e")).await?;
@@ -198,36 +198,6 @@ async fn a_phone_pass_checks_children_in_and_out_and_the_portal_shows_it_live() 
     result
 }
 
-/// Waits until the kiosk has taken the portal's key set and its configuration (it logs each).
-async fn wait_until_synced(kiosk: &KioskProcess) -> Result<()> {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let log = kiosk.log_tail(200);
-        if log.contains("shimin/v1/keys") && log.contains("/config") {
-            return Ok(());
-        }
-        ensure!(
-            std::time::Instant::now() < deadline,
-            "the kiosk did not receive keys and configuration:\n{log}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A signed pass for both demo children, from the portal's API.
-async fn fresh_pass(portal: &Portal, token: &str) -> Result<String> {
-    let pass: serde_json::Value = reqwest::Client::new()
-        .post(portal.url("/api/v1/passes"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"children": [1, 2]}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok(pass["text"].as_str().context("no pass text")?.to_owned())
-}
-
 /// How many events the portal has applied at `center` (read from its database).
 fn events_applied(portal: &Portal, center: &str) -> Result<u64> {
     let output = std::process::Command::new("sqlite3")
@@ -250,25 +220,10 @@ fn events_applied(portal: &Portal, center: &str) -> Result<u64> {
 async fn no_event_is_lost_or_doubled_through_broker_and_portal_crashes() -> Result<()> {
     let (mut broker, mut portal) = portal_on_mosquitto().await?;
     give_kiosks_to_mosquitto(&mut broker, portal.data_dir())?;
-    let config = std::fs::read_to_string(portal.data_dir().join("demo-kiosks/saijo-1.toml"))?;
-    let password = config
-        .lines()
-        .find_map(|line| line.strip_prefix("password = \""))
-        .and_then(|rest| rest.strip_suffix('"'))
-        .context("no password in the demo kiosk's configuration")?
-        .to_owned();
+    let password = kiosk_password(&portal, "saijo-1")?;
     let mut kiosk = KioskProcess::start(&broker.url(), "saijo-1", &password).await?;
-    wait_until_synced(&kiosk).await?;
-    let token = reqwest::Client::new()
-        .post(portal.url("/api/v1/session"))
-        .json(&serde_json::json!({"email": "citizen@demo.invalid", "password": DEMO_PASSWORD}))
-        .send()
-        .await?
-        .json::<serde_json::Value>()
-        .await?["token"]
-        .as_str()
-        .context("no token")?
-        .to_owned();
+    wait_until_synced(&kiosk, WAIT).await?;
+    let token = citizen_token(&portal).await?;
 
     let mut accepted = 0_u64;
     let mut last_kind = String::new();

@@ -6,38 +6,18 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, ensure};
-use shimin_e2e::{Portal, kiosk::KioskProcess, screenshot_dir, xvfb::Xvfb};
+use anyhow::{Result, ensure};
+use shimin_e2e::{
+    Portal,
+    demo::{citizen_token, fresh_pass, kiosk_password, wait_until_synced},
+    kiosk::KioskProcess,
+    screenshot_dir,
+    xvfb::Xvfb,
+};
 
 const WAIT: Duration = Duration::from_secs(30);
-const DEMO_PASSWORD: &str = "shimin-demo-2026";
 /// The answer panel of an accepted scan (kiosk/src/ui/draw.rs).
 const ACCEPTED_GREEN: [u8; 3] = [27, 110, 58];
-
-async fn citizen_token(portal: &Portal) -> Result<String> {
-    let session: serde_json::Value = reqwest::Client::new()
-        .post(portal.url("/api/v1/session"))
-        .json(&serde_json::json!({"email": "citizen@demo.invalid", "password": DEMO_PASSWORD}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok(session["token"].as_str().context("no token")?.to_owned())
-}
-
-async fn pass(portal: &Portal, token: &str) -> Result<String> {
-    let pass: serde_json::Value = reqwest::Client::new()
-        .post(portal.url("/api/v1/passes"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"children": [1, 2]}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok(pass["text"].as_str().context("no pass text")?.to_owned())
-}
 
 async fn children_in(portal: &Portal) -> Result<u64> {
     let center: serde_json::Value = reqwest::get(portal.url("/api/v1/centers/saijo"))
@@ -51,31 +31,16 @@ async fn children_in(portal: &Portal) -> Result<u64> {
 #[tokio::test]
 async fn the_kiosk_window_shows_a_check_in_in_japanese() -> Result<()> {
     let portal = Portal::builder().arg("--demo").start().await?;
-    let config = std::fs::read_to_string(portal.data_dir().join("demo-kiosks/saijo-1.toml"))?;
-    let password = config
-        .lines()
-        .find_map(|line| line.strip_prefix("password = \""))
-        .and_then(|rest| rest.strip_suffix('"'))
-        .context("no password in the demo kiosk's configuration")?
-        .to_owned();
+    let password = kiosk_password(&portal, "saijo-1")?;
     let screen = Xvfb::start(1024, 600)?;
     let broker = format!("mqtt://127.0.0.1:{}", portal.mqtt_port());
     let mut kiosk =
         KioskProcess::start_windowed(&broker, "saijo-1", &password, screen.display()).await?;
     let result = async {
+        wait_until_synced(&kiosk, WAIT).await?;
         let deadline = Instant::now() + WAIT;
-        while !(kiosk.log_tail(300).contains("shimin/v1/keys")
-            && kiosk.log_tail(300).contains("/config"))
-        {
-            ensure!(
-                Instant::now() < deadline,
-                "no keys and configuration:\n{}",
-                kiosk.log_tail(80)
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
         let token = citizen_token(&portal).await?;
-        kiosk.show(&pass(&portal, &token).await?)?;
+        kiosk.show(&fresh_pass(&portal, &token).await?)?;
         while children_in(&portal).await? < 2 {
             ensure!(
                 Instant::now() < deadline,
