@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp, civil::DateTime};
 
 use super::{
     attachments::{self, ValidAttachment},
-    validation::FieldErrors,
+    validation::{self, FieldErrors},
 };
 use crate::clock::tokyo;
 
@@ -49,22 +49,6 @@ pub struct ValidAnnouncement {
     pub attachment: Option<ValidAttachment>,
 }
 
-fn text(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    max: usize,
-    too_long: &'static str,
-) -> String {
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
-        errors.add(field, "error.required");
-    } else if trimmed.chars().count() > max {
-        errors.add(field, too_long);
-    }
-    trimmed.to_owned()
-}
-
 /// Checks an announcement; `now` decides what "not past" means (a minute's grace for the
 /// time it takes to fill the form in).
 pub fn announcement(
@@ -75,14 +59,14 @@ pub fn announcement(
     if input.category_id.trim().is_empty() {
         errors.add("category_id", "error.required");
     }
-    let title = text(
+    let title = validation::required_text(
         &mut errors,
         "title",
         &input.title,
         MAX_TITLE,
         "error.title_too_long",
     );
-    let body = text(
+    let body = validation::required_text(
         &mut errors,
         "body",
         &input.body,

@@ -1,7 +1,7 @@
 //! A notice from a school (休校連絡 and others) as its staff write it: kind, urgent or not,
 //! title, body, and the groups it goes to.
 
-use super::validation::FieldErrors;
+use super::validation::{self, FieldErrors};
 
 /// What a notice is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,23 +97,6 @@ pub struct ValidNotice {
     pub groups: Vec<uuid::Uuid>,
 }
 
-fn text(errors: &mut FieldErrors, field: &'static str, raw: &str, max: usize) -> String {
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
-        errors.add(field, "error.required");
-    } else if trimmed.chars().count() > max {
-        errors.add(
-            field,
-            if field == "title" {
-                "error.title_too_long"
-            } else {
-                "error.body_too_long"
-            },
-        );
-    }
-    trimmed.to_owned()
-}
-
 /// Checks a notice.
 pub fn notice(input: &NoticeInput) -> Result<ValidNotice, FieldErrors> {
     let mut errors = FieldErrors::default();
@@ -121,8 +104,20 @@ pub fn notice(input: &NoticeInput) -> Result<ValidNotice, FieldErrors> {
     if kind.is_none() {
         errors.add("kind", "error.required");
     }
-    let title = text(&mut errors, "title", &input.title, MAX_TITLE);
-    let body = text(&mut errors, "body", &input.body, MAX_BODY);
+    let title = validation::required_text(
+        &mut errors,
+        "title",
+        &input.title,
+        MAX_TITLE,
+        "error.title_too_long",
+    );
+    let body = validation::required_text(
+        &mut errors,
+        "body",
+        &input.body,
+        MAX_BODY,
+        "error.body_too_long",
+    );
     let mut groups = Vec::new();
     for raw in &input.groups {
         match raw.parse::<uuid::Uuid>() {

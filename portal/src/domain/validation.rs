@@ -39,6 +39,24 @@ impl FieldErrors {
     }
 }
 
+/// Checks a required text field of at most `max` characters (`too_long` is its message
+/// key); returns it trimmed.
+pub fn required_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    too_long: &'static str,
+) -> String {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        errors.add(field, "error.required");
+    } else if trimmed.chars().count() > max {
+        errors.add(field, too_long);
+    }
+    trimmed.to_owned()
+}
+
 /// Longest 姓 or 名, in characters.
 pub const MAX_NAME_CHARS: usize = 50;
 
