@@ -37,13 +37,14 @@ pub(super) fn uuid(text: &str) -> Result<Uuid, StoreError> {
     text.parse().map_err(|_| corrupt("uuid", text))
 }
 
+/// The schools a query of [`SCHOOL_COLUMNS`] yields.
 fn schools_where(
     conn: &rusqlite::Connection,
     sql: &str,
-    param: &str,
+    params: impl rusqlite::Params,
 ) -> Result<Vec<School>, StoreError> {
     let mut statement = conn.prepare_cached(sql)?;
-    let rows = statement.query_map([param], |row| Ok(school_from(row, 0)))?;
+    let rows = statement.query_map(params, |row| Ok(school_from(row, 0)))?;
     let mut schools = Vec::new();
     for row in rows {
         schools.push(row??);
@@ -56,10 +57,8 @@ impl SchoolStore for SqliteStore {
     async fn schools(&self) -> Result<Vec<School>, StoreError> {
         self.db
             .read(|conn| {
-                let sql = format!(
-                    "SELECT {SCHOOL_COLUMNS} FROM schools s WHERE ?1 = ?1 ORDER BY s.school_code"
-                );
-                schools_where(conn, &sql, "")
+                let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools s ORDER BY s.school_code");
+                schools_where(conn, &sql, [])
             })
             .await
     }
@@ -72,7 +71,7 @@ impl SchoolStore for SqliteStore {
                      JOIN schools s ON s.school_code = t.school_code \
                      WHERE t.account_id = ?1 ORDER BY s.school_code"
                 );
-                schools_where(conn, &sql, &account_id.to_string())
+                schools_where(conn, &sql, [account_id.to_string()])
             })
             .await
     }
@@ -83,7 +82,7 @@ impl SchoolStore for SqliteStore {
             .read(move |conn| {
                 let sql =
                     format!("SELECT {SCHOOL_COLUMNS} FROM schools s WHERE s.school_code = ?1");
-                Ok(schools_where(conn, &sql, &code)?.into_iter().next())
+                Ok(schools_where(conn, &sql, [&code])?.into_iter().next())
             })
             .await
     }
