@@ -75,6 +75,18 @@ impl Schools {
         input: &EnrollInput,
     ) -> Result<School, AccountError> {
         let school = self.find_by_code(guardian, &input.code).await?;
+        self.enroll_at(guardian, &school, input).await?;
+        Ok(school)
+    }
+
+    /// [`Self::enroll`] at a school whose code was already found with [`Self::find_by_code`]
+    /// (`input.code` is not looked at again).
+    pub async fn enroll_at(
+        &self,
+        guardian: &Account,
+        school: &School,
+        input: &EnrollInput,
+    ) -> Result<(), AccountError> {
         let groups = self.store.groups(&school.code).await?;
         let mut errors = FieldErrors::default();
         let child_id = input.child_id.parse::<ChildId>().ok();
@@ -134,7 +146,7 @@ impl Schools {
             )
             .await?;
         match outcome {
-            EnrollOutcome::Enrolled => Ok(school),
+            EnrollOutcome::Enrolled => Ok(()),
             EnrollOutcome::NotYourChild => Err(invalid("child_id", "error.required")),
             EnrollOutcome::UnknownGroup => Err(invalid("class", "error.class_required")),
         }

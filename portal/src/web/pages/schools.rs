@@ -273,8 +273,15 @@ pub async fn join(
         class: class.to_owned(),
         others: form.others.clone(),
     };
-    match state.schools.enroll(user, &input).await {
-        Ok(_) => Ok(Redirect::to("/school?saved=1").into_response()),
+    let school = match state.schools.find_by_code(user, &form.code).await {
+        Ok(school) => school,
+        Err(AccountError::Invalid(errors)) => {
+            return invalid(&join_page(&state, &ctx, form, errors, None).await?);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    match state.schools.enroll_at(user, &school, &input).await {
+        Ok(()) => Ok(Redirect::to("/school?saved=1").into_response()),
         Err(AccountError::Invalid(mut errors)) => {
             // A grade without a choice of class reads as one mistake, beside the one field.
             if errors.get("grade").is_some() || errors.get("class").is_some() {
@@ -283,12 +290,7 @@ pub async fn join(
                     .retain(|(field, _)| *field != "grade" && *field != "class");
                 errors.add("place", "error.place_required");
             }
-            let school = if errors.get("code").is_none() {
-                state.schools.find_by_code(user, &form.code).await.ok()
-            } else {
-                None
-            };
-            invalid(&join_page(&state, &ctx, form, errors, school).await?)
+            invalid(&join_page(&state, &ctx, form, errors, Some(school)).await?)
         }
         Err(other) => Err(other.into()),
     }
