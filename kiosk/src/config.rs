@@ -161,12 +161,18 @@ impl Settings {
                 .split("__")
                 .map(str::to_ascii_lowercase)
                 .collect();
-            let numeric = path.last().is_some_and(|k| {
-                k.ends_with("_line")
-                    || k.ends_with("_ms")
-                    || ["width", "height", "fps"].contains(&k.as_str())
-            });
-            set_path(&mut table, &path, env_value(&value, numeric));
+            let last = path.last().map(String::as_str).unwrap_or_default();
+            let kind = if last.ends_with("_line")
+                || last.ends_with("_ms")
+                || ["width", "height", "fps"].contains(&last)
+            {
+                EnvKind::Number
+            } else if last == "fullscreen" {
+                EnvKind::Bool
+            } else {
+                EnvKind::Text
+            };
+            set_path(&mut table, &path, env_value(&value, kind));
         }
         let settings: Self = toml::Value::Table(table)
             .try_into()
@@ -200,10 +206,27 @@ impl Settings {
 
 /// An environment value as TOML: a number for the numeric settings (GPIO lines, times, camera
 /// size and rate), a string otherwise (so a password of digits stays a string).
-fn env_value(text: &str, numeric: bool) -> toml::Value {
-    match text.parse::<i64>() {
-        Ok(n) if numeric => toml::Value::Integer(n),
-        _ => toml::Value::String(text.to_owned()),
+/// What an environment variable's text stands for (the keys say; a PIN of digits stays text).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EnvKind {
+    Number,
+    Bool,
+    Text,
+}
+
+/// The TOML value of an environment variable's text; text that is not of its kind stays text,
+/// so the settings' error names the key.
+fn env_value(text: &str, kind: EnvKind) -> toml::Value {
+    match kind {
+        EnvKind::Number => text.parse::<i64>().map_or_else(
+            |_| toml::Value::String(text.to_owned()),
+            toml::Value::Integer,
+        ),
+        EnvKind::Bool => text.parse::<bool>().map_or_else(
+            |_| toml::Value::String(text.to_owned()),
+            toml::Value::Boolean,
+        ),
+        EnvKind::Text => toml::Value::String(text.to_owned()),
     }
 }
 
@@ -248,9 +271,17 @@ mod tests {
         assert_eq!(settings.camera, CameraSettings::default());
         assert_eq!(settings.ui, crate::ui::settings::UiSettings::default());
         // The PIN comes from the environment too, and never shows in the log.
-        let with_pin =
-            Settings::from_sources(&text, env(&[("KIOSK_UI__STAFF_PIN", "2468")])).unwrap();
+        let with_pin = Settings::from_sources(
+            &text,
+            env(&[
+                ("KIOSK_UI__STAFF_PIN", "2468"),
+                ("KIOSK_UI__FULLSCREEN", "false"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(with_pin.ui.staff_pin.as_deref(), Some("2468"));
+        assert!(!with_pin.ui.fullscreen, "a bool from the environment");
+        assert!(Settings::from_sources(&text, env(&[("KIOSK_UI__FULLSCREEN", "no")])).is_err());
         assert!(!format!("{with_pin:?}").contains("2468"));
     }
 
