@@ -154,7 +154,11 @@ async fn a_guardian_gets_a_signed_pass_for_her_own_children_only() {
     assert_eq!(resp.status, StatusCode::OK, "{}", resp.body);
     let body: Value = serde_json::from_str(&resp.body).unwrap();
     let text = body["text"].as_str().unwrap();
-    assert!(text.starts_with("SP1:") && text.len() < 200, "{text}");
+    // With the children's given names the code stays within QR version 9.
+    assert!(
+        text.starts_with("SP1:") && text.len() <= portal::checkin::passes::NAMED_PASS_MAX_LEN,
+        "{text}"
+    );
     let keys = app.parts.state.checkin.key_set().await.unwrap();
     let verified = pass::verify(text, &keys, now(&app)).unwrap();
     assert_eq!(verified.guardian_id.0, mother.account_id.0);

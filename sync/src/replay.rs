@@ -149,6 +149,7 @@ mod tests {
             expires_at: ts("2026-04-01T01:05:00Z"),
             nonce: PassNonce([nonce; 8]),
             center_id: None,
+            names: Vec::new(),
         }
     }
 

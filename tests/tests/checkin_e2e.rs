@@ -170,6 +170,16 @@ async fn a_phone_pass_checks_children_in_and_out_and_the_portal_shows_it_live() 
             answer["screen"] == "accepted" && answer["kind"] == "check_in",
             "kiosk said {answer}"
         );
+        // The pass carries the children's given names: the kiosk greets them by name.
+        ensure!(
+            answer["names"]
+                .as_array()
+                .is_some_and(|names| names.len() == 2
+                    && names
+                        .iter()
+                        .all(|n| n.as_str().is_some_and(|n| !n.is_empty()))),
+            "no names in {answer}"
+        );
 
         let now = wait_for_occupancy(&portal, 2).await?;
         ensure!(now["families_in"] == 1, "{now}");

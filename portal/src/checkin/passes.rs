@@ -19,7 +19,7 @@ use crate::{
         passkeys::{self, StoredKey},
         validation::FieldErrors,
     },
-    store::Account,
+    store::{Account, Child},
 };
 
 /// How often a phone asks for a fresh pass; passes live [`DEFAULT_LIFETIME`] (5 minutes), so a
@@ -88,24 +88,31 @@ impl Checkin {
         chosen: &[u16],
     ) -> Result<IssuedPass, AccountError> {
         let children = self.inner.family.children(guardian.account_id).await?;
-        let mut numbers: Vec<ChildNo> = Vec::new();
+        let mut picked = Vec::new();
         for number in chosen {
             match children
                 .iter()
                 .find(|child| child.child_no.get() == *number)
             {
-                Some(child) if !numbers.contains(&child.child_no) => numbers.push(child.child_no),
+                Some(child) if !picked.iter().any(|c: &&Child| c.child_no == child.child_no) => {
+                    picked.push(child);
+                }
                 Some(_) => {}
                 None => return Err(invalid("error.child_not_found")),
             }
         }
+        picked.sort_by_key(|child| child.child_no);
+        let numbers: Vec<ChildNo> = picked.iter().map(|child| child.child_no).collect();
+        let names: Vec<&str> = picked
+            .iter()
+            .map(|child| child.details.given_name.as_str())
+            .collect();
         if numbers.is_empty() {
             return Err(invalid("error.pass_no_children"));
         }
         if numbers.len() > shimin_sync::messages::MAX_CHILDREN {
             return Err(invalid("error.pass_too_many_children"));
         }
-        numbers.sort();
         let now = self.inner.clock.now();
         let key = self.signer(now).await?;
         let claims = PassClaims::new(
@@ -116,8 +123,7 @@ impl Checkin {
             PassNonce::random(&mut OsRng),
         )
         .map_err(|error| AccountError::Internal(error.to_string()))?;
-        let text = pass::issue(&key.signer, &claims)
-            .map_err(|error| AccountError::Internal(error.to_string()))?;
+        let text = with_names_if_they_fit(&key.signer, claims.clone(), &names)?;
         Ok(IssuedPass {
             text,
             issued_at: claims.issued_at,
@@ -133,8 +139,77 @@ impl Checkin {
     }
 }
 
+/// The longest pass text that carries names: the most QR version 9 holds at level M in
+/// alphanumeric mode (53 modules a side), which a kiosk still reads from a phone held at arm's
+/// length. A pass with no names is about 150 characters (version 6).
+pub const NAMED_PASS_MAX_LEN: usize = 262;
+
+/// The pass text with the children's given names in it (the kiosk greets them by name), or
+/// without them when a name cannot go in a pass or they would make the text longer than
+/// [`NAMED_PASS_MAX_LEN`].
+fn with_names_if_they_fit(
+    signer: &PassSigner,
+    claims: PassClaims,
+    names: &[&str],
+) -> Result<String, AccountError> {
+    let internal = |error: pass::PassError| AccountError::Internal(error.to_string());
+    if let Ok(named) = claims.clone().with_names(names) {
+        let text = pass::issue(signer, &named).map_err(internal)?;
+        if text.len() <= NAMED_PASS_MAX_LEN {
+            return Ok(text);
+        }
+    }
+    pass::issue(signer, &claims).map_err(internal)
+}
+
 fn invalid(key: &'static str) -> AccountError {
     let mut errors = FieldErrors::default();
     errors.add("children", key);
     AccountError::Invalid(errors)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn claims(children: u16) -> PassClaims {
+        let children = (1..=children).map(|n| ChildNo::new(n).unwrap()).collect();
+        PassClaims::new(
+            GuardianId(uuid::Uuid::from_u128(7)),
+            children,
+            "2026-12-03T01:00:00Z".parse().unwrap(),
+            DEFAULT_LIFETIME,
+            PassNonce([3; 8]),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn names_go_in_while_the_code_stays_small_and_are_left_out_past_it() {
+        let signer = PassSigner::from_seed(KeyId::new("k1").unwrap(), &[9; 32]);
+        let keys = KeySet::new(
+            "2026-01-01T00:00:00Z".parse().unwrap(),
+            vec![signer.key_entry(
+                "2026-01-01T00:00:00Z".parse().unwrap(),
+                "2027-01-01T00:00:00Z".parse().unwrap(),
+            )],
+        );
+        let at = "2026-12-03T01:01:00Z".parse().unwrap();
+        let plain = pass::issue(&signer, &claims(2)).unwrap();
+        let named = with_names_if_they_fit(&signer, claims(2), &["はると", "ゆい"]).unwrap();
+        assert!(plain.len() < named.len() && named.len() <= NAMED_PASS_MAX_LEN);
+        assert_eq!(
+            pass::verify(&named, &keys, at).unwrap().names,
+            ["はると", "ゆい"]
+        );
+        // Four long names would make a code too dense to read at arm's length: none go in.
+        let long = ["じゅげむじゅげむごこうの"; 4];
+        let text = with_names_if_they_fit(&signer, claims(4), &long).unwrap();
+        let verified = pass::verify(&text, &keys, at).unwrap();
+        assert!(verified.names.is_empty() && verified.children.len() == 4);
+        // A name that cannot go in a pass (empty) leaves every name out, not the pass.
+        let text = with_names_if_they_fit(&signer, claims(2), &["はると", " "]).unwrap();
+        assert!(pass::verify(&text, &keys, at).unwrap().names.is_empty());
+    }
 }

@@ -10,6 +10,7 @@
 //! | 4 | expires at (Unix seconds) | uint |
 //! | 5 | nonce | bstr, 8 bytes |
 //! | 6 | center id, only when the pass is bound to one center | tstr |
+//! | 7 | the children's given names, for the kiosk's answer (optional) | array of tstr, one per child |
 
 use std::fmt;
 
@@ -24,6 +25,9 @@ use crate::{
     ids::{CenterId, ChildNo, GuardianId},
     messages::MAX_CHILDREN,
 };
+
+/// The longest given name a pass carries, in characters (longer names are shortened).
+pub const MAX_NAME_CHARS: usize = 12;
 
 /// The random 8 bytes that make each pass unique; the replay rule is keyed on it. In JSON, 16
 /// lowercase hex digits.
@@ -101,6 +105,9 @@ pub struct PassClaims {
     pub nonce: PassNonce,
     /// The only center where the pass is accepted, if the guardian picked one.
     pub center_id: Option<CenterId>,
+    /// The children's given names in the order of `children`, shown in the kiosk's answer
+    /// (おかえりなさい、はるとさん); empty when the portal leaves them out.
+    pub names: Vec<String>,
 }
 
 impl PassClaims {
@@ -125,9 +132,21 @@ impl PassClaims {
             expires_at,
             nonce,
             center_id: None,
+            names: Vec::new(),
         };
         claims.check()?;
         Ok(claims)
+    }
+
+    /// The claims with the children's given `names` (one per child, in their order), each
+    /// trimmed and shortened to [`MAX_NAME_CHARS`].
+    pub fn with_names(mut self, names: &[&str]) -> Result<Self, PassError> {
+        self.names = names
+            .iter()
+            .map(|name| name.trim().chars().take(MAX_NAME_CHARS).collect())
+            .collect();
+        self.check()?;
+        Ok(self)
     }
 
     /// Rules on the claims alone (time rules are the verifier's).
@@ -144,6 +163,16 @@ impl PassClaims {
         }
         if self.expires_at <= self.issued_at || self.issued_at.as_second() < 0 {
             return malformed("a pass expires after it is issued, after 1970");
+        }
+        if !self.names.is_empty() && self.names.len() != self.children.len() {
+            return malformed("a pass names every child or none");
+        }
+        if self.names.iter().any(|name| {
+            name.is_empty()
+                || name.chars().count() > MAX_NAME_CHARS
+                || name.chars().any(char::is_control)
+        }) {
+            return malformed("a child's name is empty, too long or holds control characters");
         }
         Ok(())
     }
@@ -169,6 +198,10 @@ impl PassClaims {
         if let Some(center) = &self.center_id {
             map.push((int(6), Value::Text(center.as_str().to_owned())));
         }
+        if !self.names.is_empty() {
+            let names = self.names.iter().cloned().map(Value::Text).collect();
+            map.push((int(7), Value::Array(names)));
+        }
         let mut bytes = Vec::with_capacity(64);
         coset::cbor::ser::into_writer(&Value::Map(map), &mut bytes)
             .map_err(|e| PassError::Malformed(format!("cannot encode claims: {e}")))?;
@@ -186,7 +219,7 @@ impl PassClaims {
         let Value::Map(entries) = value else {
             return Err(bad("not a map"));
         };
-        let mut slots: [Option<Value>; 7] = Default::default();
+        let mut slots: [Option<Value>; 8] = Default::default();
         for (key, value) in entries {
             let Some(key) = key.as_integer() else {
                 return Err(bad("a key is not an integer"));
@@ -198,7 +231,7 @@ impl PassClaims {
                 return Err(bad("a key appears twice"));
             }
         }
-        let [_, guardian, children, iat, exp, nonce, center] = slots;
+        let [_, guardian, children, iat, exp, nonce, center, names] = slots;
         let guardian = guardian
             .and_then(|v| v.into_bytes().ok())
             .and_then(|b| Uuid::from_slice(&b).ok())
@@ -233,6 +266,18 @@ impl PassClaims {
                     .ok_or_else(|| bad("6 (center) is not a center id"))?,
             ),
         };
+        let names = match names {
+            None => Vec::new(),
+            Some(v) => v
+                .into_array()
+                .ok()
+                .and_then(|a| {
+                    a.into_iter()
+                        .map(|n| n.into_text().ok())
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or_else(|| bad("7 (names) is not an array of texts"))?,
+        };
         let claims = Self {
             guardian_id: GuardianId(guardian),
             children,
@@ -240,6 +285,7 @@ impl PassClaims {
             expires_at: time(exp, "4 (expires at)")?,
             nonce: PassNonce(nonce),
             center_id,
+            names,
         };
         claims.check()?;
         Ok(claims)

@@ -16,7 +16,7 @@ mod verify;
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
 
-pub use claims::{PassClaims, PassNonce};
+pub use claims::{MAX_NAME_CHARS, PassClaims, PassNonce};
 pub use issue::{PassSigner, issue};
 pub use verify::{verify, verify_with};
 
@@ -129,6 +129,8 @@ pub struct VerifiedPass {
     pub nonce: PassNonce,
     /// The center it is bound to, if any.
     pub center_id: Option<CenterId>,
+    /// The children's given names in the order of `children` (empty when not given).
+    pub names: Vec<String>,
 }
 
 impl VerifiedPass {

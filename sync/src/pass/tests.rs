@@ -267,6 +267,41 @@ fn claims_are_read_strictly_but_unknown_keys_are_ignored() {
 }
 
 #[test]
+fn names_travel_with_the_pass_one_per_child() {
+    let keys = keys_of(&[&signer()]);
+    let named = claims().with_names(&[" はると ", "ゆい"]).unwrap();
+    let text = issue(&signer(), &named).unwrap();
+    let verified = verify(&text, &keys, now()).unwrap();
+    assert_eq!(verified.names, ["はると", "ゆい"]);
+    // Long names are shortened to what fits a kiosk's answer.
+    let long = claims()
+        .with_names(&["じゅげむじゅげむごこうのすりきれ", "ゆい"])
+        .unwrap();
+    assert_eq!(long.names[0].chars().count(), MAX_NAME_CHARS);
+    // A name for only one of two children, or an empty one, is refused.
+    assert_eq!(
+        claims().with_names(&["はると"]).unwrap_err().code(),
+        "malformed"
+    );
+    assert_eq!(
+        claims().with_names(&["はると", " "]).unwrap_err().code(),
+        "malformed"
+    );
+    // Names that are not texts are refused when read.
+    let Ok(Value::Map(mut map)) = Value::from_slice(&claims().to_cbor().unwrap()) else {
+        panic!("claims are a map");
+    };
+    map.push((
+        Value::Integer(Integer::from(7)),
+        Value::Array(vec![Value::Bool(true)]),
+    ));
+    let mut bytes = Vec::new();
+    coset::cbor::ser::into_writer(&Value::Map(map), &mut bytes).unwrap();
+    let bad = sign_raw(bytes, eddsa_header());
+    assert_eq!(verify(&bad, &keys, now()).unwrap_err().code(), "malformed");
+}
+
+#[test]
 fn time_is_checked_with_a_small_skew() {
     let keys = keys_of(&[&signer()]);
     let at = |t: &str| verify(VECTOR_TEXT, &keys, ts(t));

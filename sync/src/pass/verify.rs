@@ -82,6 +82,7 @@ pub fn verify_with(
         expires_at: claims.expires_at,
         nonce: claims.nonce,
         center_id: claims.center_id,
+        names: claims.names,
     })
 }
 
