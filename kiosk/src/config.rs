@@ -52,6 +52,12 @@ pub struct FeedbackSettings {
     /// How long a lamp stays lit, in milliseconds (the buzzer beeps a fifth of it).
     #[serde(default = "default_pulse_ms")]
     pub pulse_ms: u64,
+    /// The line of a door-release relay, if fitted: energized on each accepted scan.
+    #[serde(default)]
+    pub door_line: Option<u32>,
+    /// How long the door stays released, in milliseconds.
+    #[serde(default = "default_door_ms")]
+    pub door_ms: u64,
 }
 
 fn default_feedback_kind() -> String {
@@ -63,6 +69,9 @@ fn default_chip() -> PathBuf {
 fn default_pulse_ms() -> u64 {
     1500
 }
+fn default_door_ms() -> u64 {
+    5000
+}
 
 impl Default for FeedbackSettings {
     fn default() -> Self {
@@ -73,6 +82,8 @@ impl Default for FeedbackSettings {
             refused_line: None,
             buzzer_line: None,
             pulse_ms: default_pulse_ms(),
+            door_line: None,
+            door_ms: default_door_ms(),
         }
     }
 }

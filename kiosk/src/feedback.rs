@@ -1,4 +1,5 @@
-//! Feedback besides the screen: lamps and a buzzer, behind the [`Feedback`] trait.
+//! Feedback besides the screen: lamps, a buzzer and an optional door-release relay, behind the
+//! [`Feedback`] trait.
 //!
 //! [`LogFeedback`] only logs (tests, a kiosk without lamps). [`GpioFeedback`] drives GPIO lines
 //! through the Linux GPIO character device (`/dev/gpiochipN`) with the `gpiocdev` crate.
@@ -70,6 +71,7 @@ impl GpioFeedback {
             settings.accepted_line,
             settings.refused_line,
             settings.buzzer_line,
+            settings.door_line,
         ]
         .into_iter()
         .flatten()
@@ -91,12 +93,10 @@ impl GpioFeedback {
         thread::Builder::new()
             .name("gpio".into())
             .spawn(move || {
-                let set = |line: Option<u32>, on: bool| {
-                    if let Some(line) = line {
-                        let value = if on { Value::Active } else { Value::Inactive };
-                        if let Err(e) = request.set_value(line, value) {
-                            tracing::warn!(line, error = %e, "cannot set a GPIO line");
-                        }
+                let set = |line: u32, on: bool| {
+                    let value = if on { Value::Active } else { Value::Inactive };
+                    if let Err(e) = request.set_value(line, value) {
+                        tracing::warn!(line, error = %e, "cannot set a GPIO line");
                     }
                 };
                 for signal in signals {
@@ -134,7 +134,9 @@ struct Plan {
     accepted: Option<u32>,
     refused: Option<u32>,
     buzzer: Option<u32>,
+    door: Option<u32>,
     pulse: Duration,
+    door_open: Duration,
 }
 
 impl From<&FeedbackSettings> for Plan {
@@ -143,29 +145,40 @@ impl From<&FeedbackSettings> for Plan {
             accepted: settings.accepted_line,
             refused: settings.refused_line,
             buzzer: settings.buzzer_line,
+            door: settings.door_line,
             pulse: Duration::from_millis(settings.pulse_ms),
+            door_open: Duration::from_millis(settings.door_ms),
         }
     }
 }
 
 impl Plan {
-    /// The steps of a signal: (line, on?, then wait).
-    fn steps(&self, signal: Signal) -> Vec<(Option<u32>, bool, Duration)> {
-        let beep = match signal {
-            Signal::Accepted => self.pulse / 5,
-            Signal::Refused => self.pulse / 2,
+    /// The steps of a signal: (line, on?, then wait), lines not fitted left out.
+    fn steps(&self, signal: Signal) -> Vec<(u32, bool, Duration)> {
+        let (lamp, beep, door) = match signal {
+            Signal::Accepted => (self.accepted, self.pulse / 5, self.door),
+            Signal::Refused => (self.refused, self.pulse / 2, None),
             Signal::Repeat => return Vec::new(),
         };
-        let lamp = match signal {
-            Signal::Accepted => self.accepted,
-            _ => self.refused,
+        // When each line goes on and off, from the start of the signal.
+        let mut timeline: Vec<(Duration, u32, bool)> = Vec::new();
+        let mut pulse = |line: Option<u32>, length: Duration| {
+            if let Some(line) = line {
+                timeline.push((Duration::ZERO, line, true));
+                timeline.push((length, line, false));
+            }
         };
-        vec![
-            (lamp, true, Duration::ZERO),
-            (self.buzzer, true, beep),
-            (self.buzzer, false, self.pulse.saturating_sub(beep)),
-            (lamp, false, Duration::ZERO),
-        ]
+        pulse(door, self.door_open);
+        pulse(lamp, self.pulse);
+        pulse(self.buzzer, beep);
+        // Stable: at the same instant, lines go on in the order above, and off after.
+        timeline.sort_by_key(|(at, _, on)| (*at, !*on));
+        let mut steps = Vec::with_capacity(timeline.len());
+        for (i, (at, line, on)) in timeline.iter().enumerate() {
+            let next = timeline.get(i + 1).map_or(*at, |(next, _, _)| *next);
+            steps.push((*line, *on, next.saturating_sub(*at)));
+        }
+        steps
     }
 }
 
@@ -192,14 +205,59 @@ mod tests {
             ..FeedbackSettings::default()
         };
         let plan = Plan::from(&settings);
-        let ok = plan.steps(Signal::Accepted);
-        assert_eq!(ok[0], (Some(17), true, Duration::ZERO));
-        assert_eq!(ok[1], (Some(22), true, Duration::from_millis(200)));
-        assert_eq!(ok[3], (Some(17), false, Duration::ZERO));
-        let no = plan.steps(Signal::Refused);
-        assert_eq!(no[0].0, Some(27));
-        assert_eq!(no[1].2, Duration::from_millis(500));
+        let ms = Duration::from_millis;
+        assert_eq!(
+            plan.steps(Signal::Accepted),
+            [
+                (17, true, ms(0)),
+                (22, true, ms(200)),
+                (22, false, ms(800)),
+                (17, false, ms(0)),
+            ]
+        );
+        assert_eq!(
+            plan.steps(Signal::Refused),
+            [
+                (27, true, ms(0)),
+                (22, true, ms(500)),
+                (22, false, ms(500)),
+                (27, false, ms(0)),
+            ]
+        );
         assert!(plan.steps(Signal::Repeat).is_empty());
+    }
+
+    #[test]
+    fn the_door_is_released_on_an_accepted_scan_only_and_for_its_own_time() {
+        let settings = FeedbackSettings {
+            kind: "gpio".into(),
+            accepted_line: Some(17),
+            door_line: Some(23),
+            pulse_ms: 1000,
+            door_ms: 5000,
+            ..FeedbackSettings::default()
+        };
+        let plan = Plan::from(&settings);
+        let ms = Duration::from_millis;
+        assert_eq!(
+            plan.steps(Signal::Accepted),
+            [
+                (23, true, ms(0)),
+                (17, true, ms(1000)),
+                (17, false, ms(4000)),
+                (23, false, ms(0)),
+            ]
+        );
+        // A refusal lights the red lamp (none fitted here) and leaves the door shut.
+        assert!(plan.steps(Signal::Refused).is_empty());
+        // A door released for less than the lamp: it closes first.
+        let short = Plan {
+            door_open: ms(300),
+            ..plan
+        };
+        let steps = short.steps(Signal::Accepted);
+        assert_eq!(steps[1], (17, true, ms(300)));
+        assert_eq!(steps[2], (23, false, ms(700)));
     }
 
     #[test]
