@@ -176,9 +176,15 @@ pub struct Answer {
     pub children_in: u32,
     /// The congestion level after this scan.
     pub level: CongestionLevel,
+    /// The children's given names, in the order of `children`, when the pass carried them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
     /// The family of a newly recorded event (for the staff screen's corrections; not printed).
     #[serde(skip)]
     pub guardian: Option<GuardianId>,
+    /// When the camera frame this answers arrived (the screen logs how long it took to show).
+    #[serde(skip)]
+    pub frame_arrived: Option<std::time::Instant>,
 }
 
 impl Answer {
@@ -197,7 +203,9 @@ impl Answer {
             families_in: occupancy.families_in,
             children_in: occupancy.children_in,
             level: occupancy.level,
+            names: Vec::new(),
             guardian: None,
+            frame_arrived: None,
         }
     }
 
@@ -233,7 +241,9 @@ impl Answer {
             families_in: occupancy.families_in,
             children_in: occupancy.children_in,
             level: occupancy.level,
+            names: Vec::new(),
             guardian: None,
+            frame_arrived: None,
         }
     }
 

@@ -20,6 +20,7 @@ use crate::{
     scan::{Decision, ScanInputs, UsedAnswer, decide},
     store::{Store, StoreError},
     view::View,
+    visits::{self, KEEP_VISITS, Visit},
 };
 
 /// Why a received message was not taken.
@@ -72,6 +73,8 @@ pub struct Kiosk {
     replay: ReplayGuard,
     used: HashMap<EventId, UsedAnswer>,
     policy: VerifyPolicy,
+    /// The visits recorded here in the last [`KEEP_VISITS`], oldest first.
+    visits: Vec<Visit>,
 }
 
 impl std::fmt::Debug for Kiosk {
@@ -120,6 +123,7 @@ impl Kiosk {
             replay,
             used,
             policy: VerifyPolicy::default(),
+            visits: stored.visits,
         })
     }
 
@@ -164,10 +168,15 @@ impl Kiosk {
             Decision::Refuse(why) => {
                 Answer::refused(why, view.occupancy(self.config.as_ref(), now))
             }
-            Decision::Repeat { event_id, answer } => {
+            Decision::Repeat {
+                event_id,
+                answer,
+                names,
+            } => {
                 let occupancy = view.occupancy(self.config.as_ref(), now);
                 let mut shown = Answer::accepted(answer.kind, answer.children, event_id, occupancy);
                 shown.repeat = true;
+                shown.names = names;
                 shown
             }
             Decision::Record { event, pass } => {
@@ -178,7 +187,8 @@ impl Kiosk {
                 // The record the guard will keep; computed first so it is stored as kept.
                 let mut probe = self.replay.clone();
                 let nonce_use = probe.record(&pass, event.event_id, now, self.policy.clock_skew);
-                if let Err(error) = self.store.record_scan(&event, &nonce_use, &answer) {
+                let names = visits::names_of(&pass.children, &pass.names, &event.children);
+                if let Err(error) = self.store.record_scan(&event, &nonce_use, &answer, &names) {
                     tracing::error!(%error, "could not record a scan; refusing it");
                     let occupancy = view.occupancy(self.config.as_ref(), now);
                     return Answer::refused(Refusal::NotRecorded, occupancy);
@@ -189,10 +199,12 @@ impl Kiosk {
                     .enqueue(event.event_id, messages::encode(&event), now);
                 let event_id = event.event_id;
                 let guardian = event.guardian_id;
+                self.visits.push(Visit::of(&event, names.clone()));
                 self.pending.insert(event_id, event);
                 let occupancy = self.occupancy(now);
                 let mut shown = Answer::accepted(answer.kind, answer.children, event_id, occupancy);
                 shown.guardian = Some(guardian);
+                shown.names = names;
                 shown
             }
         }
@@ -316,7 +328,7 @@ impl Kiosk {
         self.outbox.len()
     }
 
-    /// Forgets replay records whose pass can no longer verify (store first).
+    /// Forgets replay records whose pass can no longer verify, and old visits (store first).
     pub fn forget_expired(&mut self, now: Timestamp) -> Result<(), StoreError> {
         self.store.forget_uses(now)?;
         let before: Vec<EventId> = self.replay.uses().map(|u| u.event_id).collect();
@@ -326,6 +338,7 @@ impl Kiosk {
         for id in before.into_iter().filter(|id| !kept.contains(id)) {
             self.used.remove(&id);
         }
+        self.visits.retain(|visit| visit.at >= now - KEEP_VISITS);
         Ok(())
     }
 }

@@ -36,4 +36,5 @@ pub mod store;
 pub mod sync;
 pub mod ui;
 pub mod view;
+pub mod visits;
 pub mod watchdog;

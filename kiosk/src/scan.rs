@@ -56,6 +56,8 @@ pub enum Decision {
         event_id: EventId,
         /// What it did.
         answer: UsedAnswer,
+        /// The children's names, from the pass shown again.
+        names: Vec<String>,
     },
     /// A new event: store it with the pass's replay record, then answer.
     Record {
@@ -90,6 +92,11 @@ pub fn decide(inputs: ScanInputs<'_>, text: &str, now: Timestamp) -> Decision {
             Some(answer) if used.is_same_presentation(now, SAME_PRESENTATION) => Decision::Repeat {
                 event_id: used.event_id,
                 answer: answer.clone(),
+                names: crate::visits::names_of(
+                    &verified.children,
+                    &verified.names,
+                    &answer.children,
+                ),
             },
             _ => Decision::Refuse(Refusal::Reused),
         };

@@ -1,5 +1,5 @@
 //! The kiosk's durable local store: the outbox of events not yet acknowledged, the replay
-//! records, and the latest key set, configuration and presence received (the kiosk verifies
+//! records, the day's visits, and the latest key set, configuration and presence received (the kiosk verifies
 //! passes offline after a restart with them).
 //!
 //! [`Store`] is the seam; [`SqliteStore`] is the real one: SQLite in WAL mode with
@@ -18,7 +18,9 @@ use shimin_sync::{
     replay::NonceUse,
 };
 
-use crate::scan::UsedAnswer;
+use crate::{scan::UsedAnswer, visits::Visit};
+
+mod visits;
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -57,24 +59,30 @@ pub struct Stored {
     pub config: Option<KioskConfig>,
     /// The latest presence received.
     pub presence: Option<Presence>,
+    /// The visits recorded here and kept, oldest first.
+    pub visits: Vec<Visit>,
 }
 
 /// The kiosk's durable state.
 pub trait Store: Send {
     /// Everything stored; outbox entries are due at `now` (the kiosk resends all on start).
     fn load(&self, now: Timestamp) -> Result<Stored, StoreError>;
-    /// Stores a scan's event (into the outbox) and its replay record, in one transaction.
+    /// Stores a scan's event (into the outbox and the visits, with the children's `names`)
+    /// and its replay record, in one transaction.
     fn record_scan(
         &mut self,
         event: &KioskEvent,
         used: &NonceUse,
         answer: &UsedAnswer,
+        names: &[String],
     ) -> Result<(), StoreError>;
-    /// Stores an event staff entered by hand (into the outbox).
-    fn record_manual(&mut self, event: &KioskEvent) -> Result<(), StoreError>;
+    /// Stores an event staff entered by hand (into the outbox and the visits), in one
+    /// transaction.
+    fn record_manual(&mut self, event: &KioskEvent, names: &[String]) -> Result<(), StoreError>;
     /// Removes acknowledged events from the outbox; returns how many were there.
     fn settle(&mut self, event_ids: &[EventId]) -> Result<usize, StoreError>;
-    /// Drops replay records whose pass can no longer verify at `now`.
+    /// Drops replay records whose pass can no longer verify at `now`, and visits older than
+    /// [`crate::visits::KEEP_VISITS`].
     fn forget_uses(&mut self, now: Timestamp) -> Result<usize, StoreError>;
     /// Keeps `keys` as the key set.
     fn save_keys(&mut self, keys: &KeySet) -> Result<(), StoreError>;
@@ -130,6 +138,7 @@ impl SqliteStore {
         db.pragma_update(None, "synchronous", "FULL")?;
         db.busy_timeout(std::time::Duration::from_secs(5))?;
         db.execute_batch(SCHEMA)?;
+        db.execute_batch(visits::SCHEMA)?;
         Ok(Self { db })
     }
 
@@ -232,6 +241,7 @@ impl Store for SqliteStore {
         stored.keys = self.load_received("keys")?;
         stored.config = self.load_received("config")?;
         stored.presence = self.load_received("presence")?;
+        stored.visits = visits::load(&self.db)?;
         Ok(stored)
     }
 
@@ -240,8 +250,10 @@ impl Store for SqliteStore {
         event: &KioskEvent,
         used: &NonceUse,
         answer: &UsedAnswer,
+        names: &[String],
     ) -> Result<(), StoreError> {
         let tx = self.db.transaction()?;
+        visits::insert(&tx, event, names)?;
         tx.execute(
             "INSERT INTO outbox (event_id, payload, enqueued_at) VALUES (?1, ?2, ?3)",
             params![
@@ -267,8 +279,9 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn record_manual(&mut self, event: &KioskEvent) -> Result<(), StoreError> {
-        self.db.execute(
+    fn record_manual(&mut self, event: &KioskEvent, names: &[String]) -> Result<(), StoreError> {
+        let tx = self.db.transaction()?;
+        tx.execute(
             "INSERT INTO outbox (event_id, payload, enqueued_at) VALUES (?1, ?2, ?3)",
             params![
                 event.event_id.to_string(),
@@ -276,6 +289,8 @@ impl Store for SqliteStore {
                 event.occurred_at.to_string()
             ],
         )?;
+        visits::insert(&tx, event, names)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -310,6 +325,7 @@ impl Store for SqliteStore {
                 removed += tx.execute("DELETE FROM used_nonces WHERE nonce = ?1", [nonce])?;
             }
         }
+        visits::forget(&tx, now)?;
         tx.commit()?;
         Ok(removed)
     }

@@ -9,7 +9,10 @@ use shimin_sync::{
 };
 
 use super::Kiosk;
-use crate::answer::{Answer, Refusal};
+use crate::{
+    answer::{Answer, Refusal},
+    visits::{Names, Visit},
+};
 
 /// The longest staff note kept with a manual event.
 pub const MAX_NOTE_CHARS: usize = 200;
@@ -50,17 +53,25 @@ impl Kiosk {
             manual: true,
             staff_note: (!note.is_empty()).then_some(note),
         };
-        if let Err(error) = self.store.record_manual(&event) {
+        let names = Names::from_visits(&self.visits).of(guardian, &children);
+        if let Err(error) = self.store.record_manual(&event, &names) {
             tracing::error!(%error, "could not record a manual event");
             return Answer::refused(Refusal::NotRecorded, self.occupancy(now));
         }
         self.outbox
             .enqueue(event.event_id, messages::encode(&event), now);
         let event_id = event.event_id;
+        self.visits.push(Visit::of(&event, names.clone()));
         self.pending.insert(event_id, event);
         tracing::info!(%event_id, ?kind, "manual event recorded");
         let mut answer = Answer::accepted(kind, children, event_id, self.occupancy(now));
         answer.guardian = Some(guardian);
+        answer.names = names;
         answer
+    }
+
+    /// The visits recorded here that are kept, oldest first.
+    pub fn visits(&self) -> &[Visit] {
+        &self.visits
     }
 }

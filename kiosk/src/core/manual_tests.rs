@@ -4,7 +4,7 @@
 use jiff::SignedDuration;
 use shimin_sync::messages::{EventKind, KioskEvent, decode};
 
-use super::tests::{guardian, open, pass, ready, ts};
+use super::tests::{guardian, named_pass, open, pass, ready, ts};
 use crate::{
     answer::Refusal,
     clock::{Clock as _, FakeClock},
@@ -59,4 +59,54 @@ fn nothing_is_entered_by_hand_before_the_center_is_known() {
     let answer = kiosk.manual(EventKind::CheckIn, guardian(), vec![child], "", now);
     assert_eq!(answer.code, Refusal::NotReady.code());
     assert_eq!(kiosk.pending_events(), 0);
+}
+
+#[test]
+fn names_on_the_pass_greet_the_children_and_name_them_on_the_staff_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FakeClock::new(ts("2026-04-01T01:00:00Z"));
+    let mut kiosk = ready(dir.path(), &clock);
+    let text = named_pass(1, &[1, 2], &["はると", "ゆい"], clock.now());
+    let answer = kiosk.scan(&text, clock.now());
+    assert_eq!(answer.names, ["はると", "ゆい"]);
+    assert!(
+        answer
+            .to_json_line()
+            .contains("\"names\":[\"はると\",\"ゆい\"]")
+    );
+    // Held up again: the repeat greets them by name too.
+    clock.advance(SignedDuration::from_secs(2));
+    let again = kiosk.scan(&text, clock.now());
+    assert!(again.repeat);
+    assert_eq!(again.names, ["はると", "ゆい"]);
+    // Staff check one child out by hand: the record keeps the name.
+    clock.advance(SignedDuration::from_mins(30));
+    let child = shimin_sync::ids::ChildNo::new(2).unwrap();
+    let out = kiosk.manual(
+        EventKind::CheckOut,
+        guardian(),
+        vec![child],
+        "",
+        clock.now(),
+    );
+    assert_eq!(out.names, ["ゆい"]);
+    // After a restart the staff screen still names who is in, and lists the day.
+    drop(kiosk);
+    let kiosk = open(dir.path(), clock.now());
+    let snapshot = kiosk.snapshot(false, clock.now());
+    assert_eq!(snapshot.present.len(), 1);
+    assert_eq!(snapshot.present[0].names, ["はると"]);
+    assert_eq!(snapshot.today_check_ins, 1);
+    let listed: Vec<(EventKind, bool)> =
+        snapshot.today.iter().map(|v| (v.kind, v.manual)).collect();
+    assert_eq!(
+        listed,
+        [(EventKind::CheckOut, true), (EventKind::CheckIn, false)],
+        "newest first, the by-hand one marked"
+    );
+    // A pass without names: nobody is named, nothing breaks.
+    let mut kiosk = kiosk;
+    let plain = kiosk.scan(&pass(2, &[3], clock.now()), clock.now());
+    assert_eq!(plain.code, "checked_in");
+    assert!(plain.names.is_empty());
 }

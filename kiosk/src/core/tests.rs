@@ -57,6 +57,21 @@ pub(super) fn pass(nonce: u8, children: &[u16], at: Timestamp) -> String {
     issue(&signer(), &claims).unwrap()
 }
 
+/// A pass that carries the children's given names.
+pub(super) fn named_pass(nonce: u8, children: &[u16], names: &[&str], at: Timestamp) -> String {
+    let children = children.iter().map(|c| child(*c)).collect();
+    let claims = PassClaims::new(
+        guardian(),
+        children,
+        at,
+        SignedDuration::from_mins(5),
+        PassNonce([nonce; 8]),
+    )
+    .and_then(|c| c.with_names(names))
+    .unwrap();
+    issue(&signer(), &claims).unwrap()
+}
+
 fn child(n: u16) -> shimin_sync::ids::ChildNo {
     shimin_sync::ids::ChildNo::new(n).unwrap()
 }

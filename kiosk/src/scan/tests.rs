@@ -170,7 +170,8 @@ fn the_same_pass_repeats_its_answer_for_ten_seconds_then_is_a_reused_code() {
             answer: UsedAnswer {
                 kind: EventKind::CheckIn,
                 children: kids(&[1])
-            }
+            },
+            names: Vec::new(),
         }
     );
     assert_eq!(

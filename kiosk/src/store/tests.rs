@@ -25,11 +25,11 @@ fn a_scan_survives_reopening_and_settles_once() {
             children: kids(&[1, 2]),
         };
         store
-            .record_scan(&first, &used(&first, "2026-04-01T01:06:00Z"), &answer)
+            .record_scan(&first, &used(&first, "2026-04-01T01:06:00Z"), &answer, &[])
             .unwrap();
         let mut other = used(&second, "2026-04-01T01:16:00Z");
         other.nonce = PassNonce([8; 8]);
-        store.record_scan(&second, &other, &answer).unwrap();
+        store.record_scan(&second, &other, &answer, &[]).unwrap();
         store.save_config(&config()).unwrap();
     }
     let mut store = SqliteStore::open(dir.path()).unwrap();
@@ -60,14 +60,59 @@ fn the_same_nonce_is_stored_once_and_the_event_id_once() {
         children: kids(&[1]),
     };
     store
-        .record_scan(&e, &used(&e, "2026-04-01T01:06:00Z"), &answer)
+        .record_scan(&e, &used(&e, "2026-04-01T01:06:00Z"), &answer, &[])
         .unwrap();
     // The same event again fails as a whole: nothing half-written.
     assert!(
         store
-            .record_scan(&e, &used(&e, "2026-04-01T01:06:00Z"), &answer)
+            .record_scan(&e, &used(&e, "2026-04-01T01:06:00Z"), &answer, &[])
             .is_err()
     );
     let stored = store.load(ts("2026-04-01T01:00:01Z")).unwrap();
     assert_eq!((stored.outbox.len(), stored.uses.len()), (1, 1));
+    assert_eq!(
+        stored.visits.len(),
+        1,
+        "a failed record leaves no visit either"
+    );
+}
+
+#[test]
+fn visits_keep_their_names_for_two_days_then_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let scanned = event(EventKind::CheckIn, &[1, 2], "2026-04-01T01:00:00Z");
+    let mut by_hand = event(EventKind::CheckOut, &[2], "2026-04-02T03:00:00Z");
+    by_hand.manual = true;
+    by_hand.pass_nonce = None;
+    {
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        let answer = UsedAnswer {
+            kind: EventKind::CheckIn,
+            children: kids(&[1, 2]),
+        };
+        let names = ["はると".to_owned(), "ゆい".to_owned()];
+        store
+            .record_scan(
+                &scanned,
+                &used(&scanned, "2026-04-01T01:06:00Z"),
+                &answer,
+                &names,
+            )
+            .unwrap();
+        store.record_manual(&by_hand, &["ゆい".to_owned()]).unwrap();
+    }
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    let visits = store.load(ts("2026-04-02T04:00:00Z")).unwrap().visits;
+    assert_eq!(visits.len(), 2);
+    assert_eq!(visits[0].names, ["はると", "ゆい"]);
+    assert!(!visits[0].manual);
+    assert_eq!(
+        (visits[1].names.as_slice(), visits[1].manual),
+        (&["ゆい".to_owned()][..], true)
+    );
+    // 48 hours after the scan it is forgotten; the later one stays.
+    store.forget_uses(ts("2026-04-03T01:00:01Z")).unwrap();
+    let visits = store.load(ts("2026-04-03T01:00:01Z")).unwrap().visits;
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].event_id, by_hand.event_id);
 }

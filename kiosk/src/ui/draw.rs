@@ -120,6 +120,21 @@ fn level_word(lang: Lang, level: CongestionLevel) -> (&'static str, Color32) {
     }
 }
 
+/// The children's given names as the screen says them (はるとさん・ゆいさん), if known.
+pub(super) fn names_line(lang: Lang, names: &[String]) -> Option<String> {
+    if names.is_empty() {
+        return None;
+    }
+    Some(match lang {
+        Lang::Ja => names
+            .iter()
+            .map(|name| format!("{name}さん"))
+            .collect::<Vec<_>>()
+            .join("・"),
+        Lang::En => names.join(", "),
+    })
+}
+
 fn center(ui: &mut Ui, model: &mut Model) {
     let lang = model.lang;
     if let Some((answer, _)) = &model.answer {
@@ -144,6 +159,14 @@ fn center(ui: &mut Ui, model: &mut Model) {
                         .strong()
                         .color(Color32::WHITE),
                 );
+                if let Some(names) = names_line(lang, &answer.names) {
+                    ui.label(
+                        RichText::new(names)
+                            .size(48.0)
+                            .strong()
+                            .color(Color32::WHITE),
+                    );
+                }
                 let words = match lang {
                     Lang::Ja => &answer.message_ja,
                     Lang::En => &answer.message_en,

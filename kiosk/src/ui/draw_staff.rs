@@ -1,11 +1,11 @@
 //! The staff screens: the PIN pad, and who is in with by-hand check-out, the recent records
-//! with 取り消す (undo by the opposite event), and what happens at closing time.
+//! with 取り消す (undo by the opposite event), today's visits, and what happens at closing time.
 
 use eframe::egui::{self, Color32, RichText, Ui, vec2};
 use jiff::{Timestamp, tz::TimeZone};
 use shimin_sync::messages::EventKind;
 
-use super::{BLUE, RED, TOUCH, big_button, tr};
+use super::{BLUE, RED, TOUCH, big_button, names_line, tr};
 use crate::{
     snapshot::Command,
     ui::model::{Lang, Model},
@@ -92,10 +92,39 @@ pub(super) fn staff(
                     Lang::Ja => format!("{}から", time(family.at)),
                     Lang::En => format!("since {}", time(family.at)),
                 };
-                let line = format!("{} ・ {since}", children_words(lang, family.children.len()));
+                let who = names_line(lang, &family.names)
+                    .unwrap_or_else(|| children_words(lang, family.children.len()));
+                let line = format!("{who} ・ {since}");
                 ui.label(RichText::new(line).size(24.0));
                 if big_button(ui, tr(lang, "退室にする", "Check out"), BLUE).clicked()
                     && let Some(command) = model.check_out(i, now)
+                {
+                    commands.push(command);
+                }
+            });
+        }
+        let left = model
+            .snapshot
+            .as_ref()
+            .map(|s| s.left.clone())
+            .unwrap_or_default();
+        if !left.is_empty() {
+            ui.add_space(16.0);
+            ui.heading(
+                RichText::new(tr(lang, "本日退室したご家族", "Left earlier today")).size(30.0),
+            );
+        }
+        for (i, family) in left.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let who = names_line(lang, &family.names)
+                    .unwrap_or_else(|| children_words(lang, family.children.len()));
+                let last = match lang {
+                    Lang::Ja => format!("{}まで", time(family.at)),
+                    Lang::En => format!("until {}", time(family.at)),
+                };
+                ui.label(RichText::new(format!("{who} ・ {last}")).size(24.0));
+                if big_button(ui, tr(lang, "入室にする", "Check in"), BLUE).clicked()
+                    && let Some(command) = model.check_in(i, now)
                 {
                     commands.push(command);
                 }
@@ -113,11 +142,9 @@ pub(super) fn staff(
                     Some(EventKind::CheckIn) => tr(lang, "入室", "In"),
                     _ => tr(lang, "退室", "Out"),
                 };
-                let line = format!(
-                    "{} {what} ・ {}",
-                    time(*at),
-                    children_words(lang, answer.children.len())
-                );
+                let who = names_line(lang, &answer.names)
+                    .unwrap_or_else(|| children_words(lang, answer.children.len()));
+                let line = format!("{} {what} ・ {who}", time(*at));
                 ui.label(RichText::new(line).size(24.0));
                 if big_button(ui, tr(lang, "取り消す", "Undo"), RED).clicked()
                     && let Some(command) = model.undo(i, now)
@@ -126,6 +153,8 @@ pub(super) fn staff(
                 }
             });
         }
+        ui.add_space(16.0);
+        today(ui, model, &time);
         ui.add_space(16.0);
         ui.label(
             RichText::new(tr(
@@ -137,4 +166,38 @@ pub(super) fn staff(
             .color(Color32::DARK_GRAY),
         );
     });
+}
+
+/// Today's visits at this kiosk: how many check-ins, and each record, newest first.
+fn today(ui: &mut Ui, model: &Model, time: &dyn Fn(Timestamp) -> String) {
+    let lang = model.lang;
+    let Some(snapshot) = model.snapshot.as_ref() else {
+        return;
+    };
+    let heading = match lang {
+        Lang::Ja => format!("本日の記録（この端末・入室{}件）", snapshot.today_check_ins),
+        Lang::En => format!(
+            "Today at this kiosk ({} check-ins)",
+            snapshot.today_check_ins
+        ),
+    };
+    ui.heading(RichText::new(heading).size(30.0));
+    if snapshot.today.is_empty() {
+        ui.label(RichText::new(tr(lang, "ありません", "None")).size(24.0));
+    }
+    for visit in &snapshot.today {
+        let what = match visit.kind {
+            EventKind::CheckIn => tr(lang, "入室", "In"),
+            EventKind::CheckOut => tr(lang, "退室", "Out"),
+        };
+        let who = names_line(lang, &visit.names)
+            .unwrap_or_else(|| children_words(lang, visit.children.len()));
+        let by_hand = if visit.manual {
+            tr(lang, "（職員が入力）", " (by staff)")
+        } else {
+            ""
+        };
+        let line = format!("{} {what} ・ {who}{by_hand}", time(visit.at));
+        ui.label(RichText::new(line).size(22.0));
+    }
 }

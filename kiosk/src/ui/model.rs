@@ -194,16 +194,32 @@ impl Model {
 
     /// Staff check a family that is in out by hand.
     pub fn check_out(&mut self, index: usize, now: Timestamp) -> Option<Command> {
+        self.by_hand(EventKind::CheckOut, index, now)
+    }
+
+    /// Staff check a family that left today back in by hand (back without the phone).
+    pub fn check_in(&mut self, index: usize, now: Timestamp) -> Option<Command> {
+        self.by_hand(EventKind::CheckIn, index, now)
+    }
+
+    /// A by-hand event for row `index` of the families in (to check out) or of those who
+    /// left today (to check in).
+    fn by_hand(&mut self, kind: EventKind, index: usize, now: Timestamp) -> Option<Command> {
         self.touched = now;
         if self.screen != Screen::Staff {
             return None;
         }
-        let family = self.snapshot.as_ref()?.present.get(index)?;
+        let snapshot = self.snapshot.as_ref()?;
+        let (rows, note) = match kind {
+            EventKind::CheckOut => (&snapshot.present, "職員による退室"),
+            EventKind::CheckIn => (&snapshot.left, "職員による入室"),
+        };
+        let family = rows.get(index)?;
         Some(Command::Manual {
-            kind: EventKind::CheckOut,
+            kind,
             guardian: family.guardian,
             children: family.children.clone(),
-            note: "職員による退室".to_owned(),
+            note: note.to_owned(),
         })
     }
 

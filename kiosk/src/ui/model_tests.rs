@@ -102,6 +102,7 @@ fn staff_check_out_by_hand_and_undo_a_record() {
         guardian: guardian(),
         children: vec![ChildNo::new(3).unwrap()],
         at: at(-600),
+        names: Vec::new(),
     };
     model.updated(Snapshot {
         online: false,
@@ -109,7 +110,10 @@ fn staff_check_out_by_hand_and_undo_a_record() {
         center_name: Some("西条子育て支援センター".into()),
         capacity: 12,
         occupancy: occupancy(),
-        present: vec![family],
+        present: vec![family.clone()],
+        left: vec![family],
+        today: Vec::new(),
+        today_check_ins: 0,
     });
     model.answered(accepted(EventKind::CheckIn, guardian(), at(0)), at(0));
     // Not on the staff screen: nothing happens.
@@ -123,6 +127,14 @@ fn staff_check_out_by_hand_and_undo_a_record() {
     assert_eq!(kind, EventKind::CheckOut);
     assert_eq!(children, vec![ChildNo::new(3).unwrap()]);
     assert_eq!(model.check_out(5, at(2)), None, "no such family");
+    let Some(Command::Manual { kind, note, .. }) = model.check_in(0, at(2)) else {
+        panic!("no check-in by hand");
+    };
+    assert_eq!(
+        (kind, note.as_str()),
+        (EventKind::CheckIn, "職員による入室")
+    );
+    assert_eq!(model.check_in(1, at(2)), None, "no such family");
     let Some(Command::Manual { kind, note, .. }) = model.undo(0, at(3)) else {
         panic!("no undo");
     };

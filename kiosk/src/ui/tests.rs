@@ -16,6 +16,7 @@ use crate::{
     answer::{Answer, LocalOccupancy, Refusal},
     clock::{Clock, FakeClock},
     snapshot::{Command, FamilyRow, Snapshot},
+    visits::Visit,
 };
 
 struct Screen {
@@ -74,7 +75,35 @@ fn snapshot(online: bool, pending: usize) -> Snapshot {
             guardian: GuardianId(uuid::Uuid::from_u128(1)),
             children: vec![ChildNo::new(1).unwrap(), ChildNo::new(2).unwrap()],
             at: "2026-12-02T00:30:00Z".parse().unwrap(),
+            names: Vec::new(),
         }],
+        left: vec![FamilyRow {
+            guardian: GuardianId(uuid::Uuid::from_u128(3)),
+            children: vec![ChildNo::new(1).unwrap()],
+            at: "2026-12-02T00:45:00Z".parse().unwrap(),
+            names: vec!["そら".into()],
+        }],
+        today: vec![
+            Visit {
+                event_id: EventId::new_v7("2026-12-02T00:45:00Z".parse().unwrap()),
+                at: "2026-12-02T00:45:00Z".parse().unwrap(),
+                kind: EventKind::CheckOut,
+                guardian: GuardianId(uuid::Uuid::from_u128(3)),
+                children: vec![ChildNo::new(1).unwrap()],
+                names: vec!["そら".into()],
+                manual: true,
+            },
+            Visit {
+                event_id: EventId::new_v7("2026-12-02T00:30:00Z".parse().unwrap()),
+                at: "2026-12-02T00:30:00Z".parse().unwrap(),
+                kind: EventKind::CheckIn,
+                guardian: GuardianId(uuid::Uuid::from_u128(1)),
+                children: vec![ChildNo::new(1).unwrap(), ChildNo::new(2).unwrap()],
+                names: Vec::new(),
+                manual: false,
+            },
+        ],
+        today_check_ins: 1,
     }
 }
 
@@ -87,6 +116,7 @@ fn check_in(now: Timestamp) -> Answer {
         occupancy(2),
     );
     answer.guardian = Some(GuardianId(uuid::Uuid::from_u128(2)));
+    answer.names = vec!["はると".into(), "ゆい".into()];
     answer
 }
 
@@ -114,6 +144,7 @@ fn a_check_in_greets_then_goes_back_to_the_scanning_screen() {
     let now = screen.clock.now();
     screen.send(UiEvent::Answer(check_in(now)));
     assert!(screen.has("おかえりなさい"));
+    assert!(screen.has("はるとさん・ゆいさん"));
     assert!(screen.has("チェックインしました（お子さま2人）"));
     screen.clock.advance(SignedDuration::from_secs(5));
     screen.harness.run();
@@ -165,6 +196,13 @@ fn staff_open_with_the_pin_check_a_family_out_and_undo_a_scan() {
     }
     assert!(screen.has("いま利用中のご家族"));
     assert!(screen.has("お子さま2人 ・ 09:30から"));
+    assert!(screen.has("本日の記録（この端末・入室1件）"));
+    assert!(screen.has("09:45 退室 ・ そらさん（職員が入力）"));
+    assert!(screen.has("09:30 入室 ・ お子さま2人"));
+    assert!(
+        screen.has("入室 ・ はるとさん・ゆいさん"),
+        "the recent scan, by name"
+    );
     screen.harness.get_by_label("退室にする").click();
     screen.harness.run();
     let Ok(Command::Manual { kind, children, .. }) = screen.commands.try_recv() else {
@@ -172,6 +210,14 @@ fn staff_open_with_the_pin_check_a_family_out_and_undo_a_scan() {
     };
     assert_eq!(kind, EventKind::CheckOut);
     assert_eq!(children.len(), 2);
+    assert!(screen.has("本日退室したご家族"));
+    assert!(screen.has("そらさん ・ 09:45まで"));
+    screen.harness.get_by_label("入室にする").click();
+    screen.harness.run();
+    let Ok(Command::Manual { kind, children, .. }) = screen.commands.try_recv() else {
+        panic!("no command from 入室にする");
+    };
+    assert_eq!((kind, children.len()), (EventKind::CheckIn, 1));
     screen.harness.get_by_label("取り消す").click();
     screen.harness.run();
     let Ok(Command::Manual { kind, note, .. }) = screen.commands.try_recv() else {
