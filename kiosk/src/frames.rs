@@ -12,7 +12,7 @@ use std::{
         atomic::{AtomicBool, Ordering},
     },
     thread::JoinHandle,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use tokio::sync::mpsc;
@@ -31,8 +31,13 @@ pub enum Frame {
 /// What the decoding thread found in a frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scanned {
-    /// The texts of the codes found (at least one).
-    Codes(Vec<String>),
+    /// The codes found in a frame.
+    Codes {
+        /// Their texts (at least one).
+        texts: Vec<String>,
+        /// When the source handed the frame over (the screen measures its answer from here).
+        arrived: Instant,
+    },
     /// The frame could not be read (a damaged file); the reason is logged.
     Unreadable,
 }
@@ -123,7 +128,7 @@ impl FrameSource for DirFrames {
 /// The one-frame mailbox between the source and the decoder.
 #[derive(Debug, Default)]
 struct Latest {
-    slot: Mutex<(Option<Frame>, bool)>,
+    slot: Mutex<(Option<(Instant, Frame)>, bool)>,
     changed: Condvar,
 }
 
@@ -131,7 +136,7 @@ impl Latest {
     /// Puts `frame` in, replacing (dropping) an undecoded older one.
     fn put(&self, frame: Frame) {
         let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.0.replace(frame).is_some() {
+        if slot.0.replace((Instant::now(), frame)).is_some() {
             tracing::trace!("decoder busy: dropped an older frame");
         }
         self.changed.notify_one();
@@ -143,8 +148,9 @@ impl Latest {
         self.changed.notify_one();
     }
 
-    /// Takes the newest frame, waiting for one; `None` once closed and empty.
-    fn take(&self) -> Option<Frame> {
+    /// Takes the newest frame with the time it was put in, waiting for one; `None` once
+    /// closed and empty.
+    fn take(&self) -> Option<(Instant, Frame)> {
         let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if let Some(frame) = slot.0.take() {
@@ -201,8 +207,8 @@ pub fn spawn_pipeline(
             .name("decode".into())
             .spawn(move || {
                 let mut decoder = Decoder::new();
-                while let Some(frame) = latest.take() {
-                    let result = decode_frame(&mut decoder, frame, preview.as_ref());
+                while let Some((arrived, frame)) = latest.take() {
+                    let result = decode_frame(&mut decoder, frame, arrived, preview.as_ref());
                     if let Some(result) = result
                         && results.blocking_send(result).is_err()
                     {
@@ -221,6 +227,7 @@ pub fn spawn_pipeline(
 fn decode_frame(
     decoder: &mut Decoder,
     frame: Frame,
+    arrived: Instant,
     preview: Option<&PreviewFn>,
 ) -> Option<Scanned> {
     let image = match frame {
@@ -239,7 +246,7 @@ fn decode_frame(
     let started = std::time::Instant::now();
     let texts: Vec<String> = decoder.decode(&image).into_iter().map(|d| d.text).collect();
     tracing::trace!(codes = texts.len(), elapsed = ?started.elapsed(), "decoded a frame");
-    (!texts.is_empty()).then_some(Scanned::Codes(texts))
+    (!texts.is_empty()).then_some(Scanned::Codes { texts, arrived })
 }
 
 #[cfg(test)]
@@ -281,7 +288,7 @@ mod tests {
         latest.put(Frame::File("old.png".into()));
         latest.put(Frame::File("new.png".into()));
         latest.close();
-        assert!(matches!(latest.take(), Some(Frame::File(p)) if p == Path::new("new.png")));
+        assert!(matches!(latest.take(), Some((_, Frame::File(p)))  if p == Path::new("new.png")));
         assert!(latest.take().is_none());
     }
 }

@@ -112,9 +112,10 @@ impl Shell {
     fn scanned(&mut self, scanned: Scanned) {
         let now = self.clock.now();
         match scanned {
-            Scanned::Codes(texts) => {
+            Scanned::Codes { texts, arrived } => {
                 for text in texts {
-                    let answer = self.kiosk.scan(&text, now);
+                    let mut answer = self.kiosk.scan(&text, now);
+                    answer.frame_arrived = Some(arrived);
                     self.answer(&answer);
                 }
             }

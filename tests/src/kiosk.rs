@@ -264,6 +264,11 @@ impl KioskProcess {
         self.spawn().await
     }
 
+    /// The process id of the running kiosk.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// The last `lines` lines of the kiosk's stderr (its log).
     pub fn log_tail(&self, lines: usize) -> String {
         log_tail(&self.dir.path().join("stderr.log"), lines)

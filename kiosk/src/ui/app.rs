@@ -1,7 +1,9 @@
 //! The eframe app: each frame takes what the loop sent, lets time pass in the [`Model`], draws
 //! it, and sends the staff's commands back. It repaints twice a second for the clock and the
 //! answers' timeouts, and at once when the loop sends something; its frames feed systemd's
-//! watchdog.
+//! watchdog. Each answer to a camera frame is logged with the time from the frame's arrival to
+//! the answer on screen (`answer on screen`, taken when the frame after the one that drew it
+//! starts, so painting and presenting are in it).
 
 use std::{
     sync::Arc,
@@ -73,6 +75,18 @@ pub struct KioskApp {
     clock: Arc<dyn Clock>,
     heartbeat: Heartbeat,
     camera: PreviewTexture,
+    /// An answer to a camera frame taken this frame: when its frame arrived, and its code.
+    drawing: Option<Drawn>,
+    /// The same, for the answer drawn in the previous frame (painted once the next begins).
+    painted: Option<Drawn>,
+}
+
+/// An answer to a camera frame on its way to the screen, for the latency log.
+#[derive(Debug, Clone, Copy)]
+struct Drawn {
+    arrived: Instant,
+    code: &'static str,
+    repeat: bool,
 }
 
 impl KioskApp {
@@ -89,15 +103,36 @@ impl KioskApp {
             clock,
             heartbeat: Heartbeat::from_env(),
             camera: PreviewTexture::default(),
+            drawing: None,
+            painted: None,
         }
     }
 
     /// One frame, as eframe and the tests run it.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let now = self.clock.now();
+        if let Some(drawn) = self.painted.take() {
+            // The previous frame, which drew an answer, has been painted and presented.
+            let latency = drawn.arrived.elapsed();
+            tracing::info!(
+                latency_ms = latency.as_secs_f64() * 1000.0,
+                code = drawn.code,
+                repeat = drawn.repeat,
+                "answer on screen"
+            );
+        }
         loop {
             match self.link.events.try_recv() {
-                Ok(UiEvent::Answer(answer)) => self.model.answered(answer, now),
+                Ok(UiEvent::Answer(answer)) => {
+                    if let Some(arrived) = answer.frame_arrived {
+                        self.drawing = Some(Drawn {
+                            arrived,
+                            code: answer.code,
+                            repeat: answer.repeat,
+                        });
+                    }
+                    self.model.answered(answer, now);
+                }
                 Ok(UiEvent::Snapshot(snapshot)) => self.model.updated(snapshot),
                 Err(std::sync::mpsc::TryRecvError::Empty) => break,
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => {
@@ -115,7 +150,13 @@ impl KioskApp {
                 tracing::error!(%error, "the kiosk loop did not take a staff command");
             }
         }
-        ui.ctx().request_repaint_after(Duration::from_millis(500));
+        if let Some(drawn) = self.drawing.take() {
+            // Measured at the start of the next frame, which comes at once.
+            self.painted = Some(drawn);
+            ui.ctx().request_repaint();
+        } else {
+            ui.ctx().request_repaint_after(Duration::from_millis(500));
+        }
         self.heartbeat.beat();
     }
 
