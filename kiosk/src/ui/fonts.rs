@@ -2,8 +2,14 @@
 //! from the system (Debian's and Raspberry Pi OS's `fonts-noto-cjk`, or the file configured)
 //! and added after egui's fonts for every family. Without one the kiosk would show tofu, so it
 //! refuses to start instead.
+//!
+//! The file is mapped into memory rather than read: Noto's CJK collection is 19 MB, and the
+//! kiosk touches only the tables and glyphs it draws (a few MB), so the rest never takes RAM.
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use eframe::egui::{self, FontData, FontFamily, FontInsert, FontPriority, InsertFontFamily};
 
@@ -45,11 +51,20 @@ pub fn find(configured: Option<&Path>) -> Result<PathBuf, NoFont> {
         })
 }
 
+/// Maps the font file at `path` into memory, read-only.
+#[allow(unsafe_code)]
+fn map(path: &Path) -> std::io::Result<memmap2::Mmap> {
+    let file = std::fs::File::open(path)?;
+    // SAFETY: the mapping is undefined behaviour only if the file changes while mapped. It is
+    // a system font (or one an administrator configured), which package managers replace by
+    // writing a new file and renaming it over the old one: the mapped inode stays as it was.
+    unsafe { memmap2::Mmap::map(&file) }
+}
+
 /// Adds the font at `path` to `ctx` as the fallback of every family.
 pub fn install(ctx: &egui::Context, path: &Path) -> std::io::Result<()> {
-    let bytes = std::fs::read(path)?;
-    let mut data = FontData::from_owned(bytes);
-    data.index = JAPANESE_FACE;
+    let mapped = map(path)?;
+    let data = FontData::from_blob(Arc::new(mapped), JAPANESE_FACE);
     let families = [FontFamily::Proportional, FontFamily::Monospace]
         .into_iter()
         .map(|family| InsertFontFamily {
