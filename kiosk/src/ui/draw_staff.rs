@@ -67,6 +67,17 @@ fn children_words(lang: Lang, count: usize) -> String {
     }
 }
 
+/// One row of a list staff act on: the button first, so it is never pushed off its column,
+/// then the words, wrapped. Whether the button was tapped.
+fn action_row(ui: &mut Ui, words: String, button: &str, fill: Color32) -> bool {
+    ui.horizontal(|ui| {
+        let tapped = big_button(ui, button, fill).clicked();
+        ui.add(egui::Label::new(RichText::new(words).size(24.0)).wrap());
+        tapped
+    })
+    .inner
+}
+
 pub(super) fn staff(
     ui: &mut Ui,
     model: &mut Model,
@@ -76,95 +87,108 @@ pub(super) fn staff(
 ) {
     let lang = model.lang;
     let time = |at: Timestamp| at.to_zoned(zone.clone()).strftime("%H:%M").to_string();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.heading(RichText::new(tr(lang, "いま利用中のご家族", "Families in now")).size(30.0));
-        let present = model
-            .snapshot
-            .as_ref()
-            .map(|s| s.present.clone())
-            .unwrap_or_default();
-        if present.is_empty() {
-            ui.label(RichText::new(tr(lang, "いません", "Nobody")).size(24.0));
-        }
-        for (i, family) in present.iter().enumerate() {
-            ui.horizontal(|ui| {
-                let since = match lang {
-                    Lang::Ja => format!("{}から", time(family.at)),
-                    Lang::En => format!("since {}", time(family.at)),
-                };
-                let who = names_line(lang, &family.names)
-                    .unwrap_or_else(|| children_words(lang, family.children.len()));
-                let line = format!("{who} ・ {since}");
-                ui.label(RichText::new(line).size(24.0));
-                if big_button(ui, tr(lang, "退室にする", "Check out"), BLUE).clicked()
-                    && let Some(command) = model.check_out(i, now)
-                {
-                    commands.push(command);
+    // Two columns on the wide screen: what staff act on at the left, the day's record at the
+    // right, each scrolling on its own.
+    ui.columns(2, |columns| {
+        let [left, right] = columns else {
+            return;
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("staff-actions")
+            .show(left, |ui| {
+                ui.heading(
+                    RichText::new(tr(lang, "いま利用中のご家族", "Families in now")).size(30.0),
+                );
+                let present = model
+                    .snapshot
+                    .as_ref()
+                    .map(|s| s.present.clone())
+                    .unwrap_or_default();
+                if present.is_empty() {
+                    ui.label(RichText::new(tr(lang, "いません", "Nobody")).size(24.0));
+                }
+                for (i, family) in present.iter().enumerate() {
+                    {
+                        let since = match lang {
+                            Lang::Ja => format!("{}から", time(family.at)),
+                            Lang::En => format!("since {}", time(family.at)),
+                        };
+                        let who = names_line(lang, &family.names)
+                            .unwrap_or_else(|| children_words(lang, family.children.len()));
+                        let line = format!("{who} ・ {since}");
+                        if action_row(ui, line, tr(lang, "退室にする", "Check out"), BLUE)
+                            && let Some(command) = model.check_out(i, now)
+                        {
+                            commands.push(command);
+                        }
+                    }
+                }
+                let left = model
+                    .snapshot
+                    .as_ref()
+                    .map(|s| s.left.clone())
+                    .unwrap_or_default();
+                if !left.is_empty() {
+                    ui.add_space(16.0);
+                    ui.heading(
+                        RichText::new(tr(lang, "本日退室したご家族", "Left earlier today"))
+                            .size(30.0),
+                    );
+                }
+                for (i, family) in left.iter().enumerate() {
+                    {
+                        let who = names_line(lang, &family.names)
+                            .unwrap_or_else(|| children_words(lang, family.children.len()));
+                        let last = match lang {
+                            Lang::Ja => format!("{}まで", time(family.at)),
+                            Lang::En => format!("until {}", time(family.at)),
+                        };
+                        let line = format!("{who} ・ {last}");
+                        if action_row(ui, line, tr(lang, "入室にする", "Check in"), BLUE)
+                            && let Some(command) = model.check_in(i, now)
+                        {
+                            commands.push(command);
+                        }
+                    }
+                }
+                ui.add_space(16.0);
+                ui.heading(RichText::new(tr(lang, "最近の記録", "Recent records")).size(30.0));
+                let recent = model.recent.clone();
+                if recent.is_empty() {
+                    ui.label(RichText::new(tr(lang, "ありません", "None")).size(24.0));
+                }
+                for (i, (answer, at)) in recent.iter().enumerate() {
+                    {
+                        let what = match answer.kind {
+                            Some(EventKind::CheckIn) => tr(lang, "入室", "In"),
+                            _ => tr(lang, "退室", "Out"),
+                        };
+                        let who = names_line(lang, &answer.names)
+                            .unwrap_or_else(|| children_words(lang, answer.children.len()));
+                        let line = format!("{} {what} ・ {who}", time(*at));
+                        if action_row(ui, line, tr(lang, "取り消す", "Undo"), RED)
+                            && let Some(command) = model.undo(i, now)
+                        {
+                            commands.push(command);
+                        }
+                    }
                 }
             });
-        }
-        let left = model
-            .snapshot
-            .as_ref()
-            .map(|s| s.left.clone())
-            .unwrap_or_default();
-        if !left.is_empty() {
-            ui.add_space(16.0);
-            ui.heading(
-                RichText::new(tr(lang, "本日退室したご家族", "Left earlier today")).size(30.0),
-            );
-        }
-        for (i, family) in left.iter().enumerate() {
-            ui.horizontal(|ui| {
-                let who = names_line(lang, &family.names)
-                    .unwrap_or_else(|| children_words(lang, family.children.len()));
-                let last = match lang {
-                    Lang::Ja => format!("{}まで", time(family.at)),
-                    Lang::En => format!("until {}", time(family.at)),
-                };
-                ui.label(RichText::new(format!("{who} ・ {last}")).size(24.0));
-                if big_button(ui, tr(lang, "入室にする", "Check in"), BLUE).clicked()
-                    && let Some(command) = model.check_in(i, now)
-                {
-                    commands.push(command);
-                }
+        egui::ScrollArea::vertical()
+            .id_salt("staff-day")
+            .show(right, |ui| {
+                today(ui, model, &time);
+                ui.add_space(16.0);
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "閉館時刻になると、利用中の方はすべて自動で退室になります。",
+                        "At closing time everyone still in is checked out automatically.",
+                    ))
+                    .size(22.0)
+                    .color(Color32::DARK_GRAY),
+                );
             });
-        }
-        ui.add_space(16.0);
-        ui.heading(RichText::new(tr(lang, "最近の記録", "Recent records")).size(30.0));
-        let recent = model.recent.clone();
-        if recent.is_empty() {
-            ui.label(RichText::new(tr(lang, "ありません", "None")).size(24.0));
-        }
-        for (i, (answer, at)) in recent.iter().enumerate() {
-            ui.horizontal(|ui| {
-                let what = match answer.kind {
-                    Some(EventKind::CheckIn) => tr(lang, "入室", "In"),
-                    _ => tr(lang, "退室", "Out"),
-                };
-                let who = names_line(lang, &answer.names)
-                    .unwrap_or_else(|| children_words(lang, answer.children.len()));
-                let line = format!("{} {what} ・ {who}", time(*at));
-                ui.label(RichText::new(line).size(24.0));
-                if big_button(ui, tr(lang, "取り消す", "Undo"), RED).clicked()
-                    && let Some(command) = model.undo(i, now)
-                {
-                    commands.push(command);
-                }
-            });
-        }
-        ui.add_space(16.0);
-        today(ui, model, &time);
-        ui.add_space(16.0);
-        ui.label(
-            RichText::new(tr(
-                lang,
-                "閉館時刻になると、利用中の方はすべて自動で退室になります。",
-                "At closing time everyone still in is checked out automatically.",
-            ))
-            .size(22.0)
-            .color(Color32::DARK_GRAY),
-        );
     });
 }
 
@@ -177,7 +201,7 @@ fn today(ui: &mut Ui, model: &Model, time: &dyn Fn(Timestamp) -> String) {
     let heading = match lang {
         Lang::Ja => format!("本日の記録（この端末・入室{}件）", snapshot.today_check_ins),
         Lang::En => format!(
-            "Today at this kiosk ({} check-ins)",
+            "Today at this kiosk (check-ins: {})",
             snapshot.today_check_ins
         ),
     };
