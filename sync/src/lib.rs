@@ -4,6 +4,8 @@
 //!
 //! - [`ids`] — newtype ids (`KioskId`, `CenterId`, `EventId`, `GuardianId`, `ChildNo`, `KeyId`).
 //! - [`topics`] — every MQTT topic under `shimin/v1/`, its QoS, retain flag and publisher.
+//! - [`library`] — library card numbers: a library's length and check digit rules, and
+//!   reading a typed or scanned number.
 //! - [`messages`] — the versioned JSON messages (`"v": 1`) and [`messages::decode`].
 //! - [`pass`] — the signed pass (COSE_Sign1, Ed25519, Base45, `SP1:`): issue and verify offline.
 //! - [`replay`] — the rule that a pass drives at most one check-in/out at a center.
@@ -15,6 +17,7 @@
 //! `PROTOCOL.md` beside this crate documents the wire format for other implementations.
 
 pub mod ids;
+pub mod library;
 pub mod messages;
 #[cfg(feature = "mqtt")]
 pub mod mqtt;
