@@ -8,6 +8,7 @@ pub mod email;
 pub mod family;
 pub mod ids;
 pub mod kiosks;
+pub mod library_barcode;
 pub mod notify;
 pub mod passkeys;
 pub mod password;
