@@ -11,7 +11,9 @@
 //! - [`core`] — the kiosk's state over its [`store`]: scan, acks, keys, config, presence.
 //! - [`store`] — the durable local store (SQLite, WAL, `synchronous=FULL`).
 //! - [`sync`] — the main loop over the MQTT link: subscribe, status, outbox sends.
-//! - [`feedback`] — lamps and buzzer (logging, or GPIO via the Linux character device).
+//! - [`circulation`] — lending at the library counter: the SIP2 wire format ([`circulation::sip2`]).
+//! - [`visits`] — the day's check-ins and check-outs at this kiosk, with the children's names.
+//! - [`feedback`] — lamps, buzzer and door relay (logging, or GPIO via the Linux character device).
 //! - [`config`] — settings: defaults → TOML → `KIOSK_*` environment.
 //! - [`clock`] — the time, behind a trait.
 //! - [`snapshot`] — what the screen shows besides answers, and what it asks the loop to do.
@@ -23,6 +25,7 @@
 
 pub mod answer;
 pub mod camera;
+pub mod circulation;
 pub mod clock;
 pub mod config;
 pub mod core;
