@@ -131,10 +131,16 @@ impl Request {
                 field(&mut m, "BP", "1")?;
                 field(&mut m, "BQ", "50")?;
             }
-            Self::Checkout { patron, item } => {
-                // No SC renewal policy and no "no block" (the kiosk is online); the no-block
-                // due date is required, and ignored without a no-block: the date again.
-                m.push_str(&format!("11NN{now}{now}"));
+            Self::Checkout { patron, item } | Self::Renew { patron, item } => {
+                let command = if matches!(self, Self::Checkout { .. }) {
+                    "11"
+                } else {
+                    "29"
+                };
+                // Checkout: no SC renewal policy; renew: no third party. No "no block" (the
+                // kiosk is online); the no-block due date is required, and ignored without a
+                // no-block: the date again.
+                m.push_str(&format!("{command}NN{now}{now}"));
                 field(&mut m, "AO", institution)?;
                 field(&mut m, "AA", patron)?;
                 field(&mut m, "AB", item)?;
@@ -144,13 +150,6 @@ impl Request {
                 m.push_str(&format!("09N{now}{now}"));
                 field(&mut m, "AP", location)?;
                 field(&mut m, "AO", institution)?;
-                field(&mut m, "AB", item)?;
-                field(&mut m, "AC", "")?;
-            }
-            Self::Renew { patron, item } => {
-                m.push_str(&format!("29NN{now}{now}"));
-                field(&mut m, "AO", institution)?;
-                field(&mut m, "AA", patron)?;
                 field(&mut m, "AB", item)?;
                 field(&mut m, "AC", "")?;
             }
