@@ -288,7 +288,7 @@ mod tests {
         latest.put(Frame::File("old.png".into()));
         latest.put(Frame::File("new.png".into()));
         latest.close();
-        assert!(matches!(latest.take(), Some((_, Frame::File(p)))  if p == Path::new("new.png")));
+        assert!(matches!(latest.take(), Some((_, Frame::File(p))) if p == Path::new("new.png")));
         assert!(latest.take().is_none());
     }
 }

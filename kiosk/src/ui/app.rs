@@ -113,13 +113,14 @@ impl KioskApp {
         let now = self.clock.now();
         if let Some(drawn) = self.painted.take() {
             // The previous frame, which drew an answer, has been painted and presented.
-            let latency = drawn.arrived.elapsed();
-            tracing::info!(
-                latency_ms = latency.as_secs_f64() * 1000.0,
-                code = drawn.code,
-                repeat = drawn.repeat,
-                "answer on screen"
-            );
+            let latency_ms = drawn.arrived.elapsed().as_secs_f64() * 1000.0;
+            let (code, repeat) = (drawn.code, drawn.repeat);
+            // A phone held up repeats its answer at the camera's rate: those only in debug.
+            if repeat {
+                tracing::debug!(latency_ms, code, repeat, "answer on screen");
+            } else {
+                tracing::info!(latency_ms, code, repeat, "answer on screen");
+            }
         }
         loop {
             match self.link.events.try_recv() {

@@ -10,7 +10,7 @@
 //!   the family is checked in, then out, and so on, and the frames after the first answer are
 //!   repeats; CPU and RSS over the same 30 s;
 //! - latency: from each frame's arrival to its answer on screen, as the kiosk logs it
-//!   (`answer on screen`: the frame source hands the frame over → decode → verify → stored →
+//!   (`answer on screen`, repeats at debug level, which the kiosk's tests turn on: the frame source hands the frame over → decode → verify → stored →
 //!   the window's next frame after the one that drew it), first answers and repeats apart; and
 //!   from the frame file written here to the same moment (adds the folder's 20 ms polling and
 //!   reading the PNG, which a camera does not have).
