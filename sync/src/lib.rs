@@ -9,6 +9,7 @@
 //! - [`messages`] — the versioned JSON messages (`"v": 1`) and [`messages::decode`].
 //! - [`pass`] — the signed pass (COSE_Sign1, Ed25519, Base45, `SP1:`): issue and verify offline.
 //! - [`replay`] — the rule that a pass drives at most one check-in/out at a center.
+//! - [`text`] — text as Japanese IMEs type it (full-width digits).
 //! - [`toggle`] — what one accepted scan does: check in, or check out.
 //! - [`outbox`] — the kiosk's outbox state machine: enqueue, due, sent, ack, backoff, reconnect.
 //! - `mqtt` (feature `mqtt`) — the MQTT client link both sides use: connect, reconnect with
@@ -24,5 +25,6 @@ pub mod mqtt;
 pub mod outbox;
 pub mod pass;
 pub mod replay;
+pub mod text;
 pub mod toggle;
 pub mod topics;

@@ -2,6 +2,7 @@
 //! limited per account), then the grade, the class where the grade has classes, and any other
 //! groups of the school.
 
+use shimin_sync::text::halfwidth_digit;
 use uuid::Uuid;
 
 use super::{Schools, invalid};
@@ -167,13 +168,5 @@ impl Schools {
             .store
             .remove_enrollment(guardian.account_id, enrollment_id)
             .await?)
-    }
-}
-
-/// Full-width digits (as a Japanese IME types them) read as ASCII ones.
-fn halfwidth_digit(c: char) -> char {
-    match c {
-        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-        other => other,
     }
 }

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::halfwidth_digit;
+
 /// How the last digit of a card number checks the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -109,9 +111,8 @@ impl CardRules {
             .trim()
             .chars()
             .map(|c| match c {
-                '０'..='９' => char::from(b'0' + (u32::from(c) - u32::from('０')) as u8),
                 'Ａ'..='Ｄ' => char::from(b'A' + (u32::from(c) - u32::from('Ａ')) as u8),
-                other => other,
+                other => halfwidth_digit(other),
             })
             .collect();
         if text.is_empty() {
