@@ -67,6 +67,11 @@ fn children_words(lang: Lang, count: usize) -> String {
     }
 }
 
+/// Who a row is about: the children's names when known, else how many they are.
+fn family_words(lang: Lang, names: &[String], count: usize) -> String {
+    names_line(lang, names).unwrap_or_else(|| children_words(lang, count))
+}
+
 /// One row of a list staff act on: the button first, so it is never pushed off its column,
 /// then the words, wrapped. Whether the button was tapped.
 fn action_row(ui: &mut Ui, words: String, button: &str, fill: Color32) -> bool {
@@ -113,8 +118,7 @@ pub(super) fn staff(
                             Lang::Ja => format!("{}から", time(family.at)),
                             Lang::En => format!("since {}", time(family.at)),
                         };
-                        let who = names_line(lang, &family.names)
-                            .unwrap_or_else(|| children_words(lang, family.children.len()));
+                        let who = family_words(lang, &family.names, family.children.len());
                         let line = format!("{who} ・ {since}");
                         if action_row(ui, line, tr(lang, "退室にする", "Check out"), BLUE)
                             && let Some(command) = model.check_out(i, now)
@@ -137,8 +141,7 @@ pub(super) fn staff(
                 }
                 for (i, family) in left.iter().enumerate() {
                     {
-                        let who = names_line(lang, &family.names)
-                            .unwrap_or_else(|| children_words(lang, family.children.len()));
+                        let who = family_words(lang, &family.names, family.children.len());
                         let last = match lang {
                             Lang::Ja => format!("{}まで", time(family.at)),
                             Lang::En => format!("until {}", time(family.at)),
@@ -163,8 +166,7 @@ pub(super) fn staff(
                             Some(EventKind::CheckIn) => tr(lang, "入室", "In"),
                             _ => tr(lang, "退室", "Out"),
                         };
-                        let who = names_line(lang, &answer.names)
-                            .unwrap_or_else(|| children_words(lang, answer.children.len()));
+                        let who = family_words(lang, &answer.names, answer.children.len());
                         let line = format!("{} {what} ・ {who}", time(*at));
                         if action_row(ui, line, tr(lang, "取り消す", "Undo"), RED)
                             && let Some(command) = model.undo(i, now)
@@ -214,8 +216,7 @@ fn today(ui: &mut Ui, model: &Model, time: &dyn Fn(Timestamp) -> String) {
             EventKind::CheckIn => tr(lang, "入室", "In"),
             EventKind::CheckOut => tr(lang, "退室", "Out"),
         };
-        let who = names_line(lang, &visit.names)
-            .unwrap_or_else(|| children_words(lang, visit.children.len()));
+        let who = family_words(lang, &visit.names, visit.children.len());
         let by_hand = if visit.manual {
             tr(lang, "（職員が入力）", " (by staff)")
         } else {
