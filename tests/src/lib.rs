@@ -155,6 +155,13 @@ pub fn portal_bin() -> Result<PathBuf> {
     )
 }
 
+/// The sample at quantile `p` (0–1) of `sorted`, nearest rank, for the benchmarks' reports.
+/// Panics on an empty slice.
+pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> T {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
 /// A TCP port on 127.0.0.1 that was free a moment ago (bind port 0, read the
 /// port the kernel chose, close the socket).
 pub fn free_port() -> Result<u16> {

@@ -34,6 +34,7 @@ use shimin_e2e::{
     camera::{CameraParams, camera_frame, qr_image},
     demo::{citizen_token, fresh_pass, kiosk_password, wait_until_synced},
     kiosk::KioskProcess,
+    percentile,
     xvfb::Xvfb,
 };
 
@@ -133,12 +134,11 @@ fn report(name: &str, mut samples: Vec<f64>) {
         return;
     }
     samples.sort_by(f64::total_cmp);
-    let at = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize];
     println!(
         "{name:<44} n={:<4} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms",
         samples.len(),
-        at(0.5),
-        at(0.95),
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.95),
         samples[samples.len() - 1]
     );
 }

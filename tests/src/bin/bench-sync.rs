@@ -24,7 +24,7 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
-use shimin_e2e::{Portal, mosquitto::demo_portal_on_mosquitto};
+use shimin_e2e::{Portal, mosquitto::demo_portal_on_mosquitto, percentile};
 use shimin_sync::{
     ids::{CenterId, ChildNo, EventId, GuardianId, KioskId},
     messages::{self, Ack, EventKind, KioskEvent, V1},
@@ -40,11 +40,6 @@ const KIOSKS: &[(&str, &str)] = &[
     ("hachihonmatsu-1", "hachihonmatsu"),
     ("kurose-1", "kurose"),
 ];
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
 
 fn report(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
