@@ -3,10 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{OTHER_PASSWORD, PASSWORD, TestApp};
 use axum::http::StatusCode;
-use common::{OTHER_PASSWORD, PASSWORD, TestApp};
 use portal::i18n::Lang;
 
 const EMAIL: &str = "taro.yamada@example.jp";

@@ -4,11 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::http::{Method, StatusCode};
 use base64::Engine;
-use common::{PASSWORD, TestApp};
 use hmac::{Hmac, Mac};
 use portal::{
     domain::{

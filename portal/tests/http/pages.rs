@@ -4,10 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{CITY, PASSWORD, TestApp, msg, token_in};
 use axum::http::{Method, StatusCode};
-use common::{CITY, PASSWORD, TestApp, msg, token_in};
 use portal::i18n::Lang;
 
 const GOOD_EMAIL: &str = "taro.yamada@example.jp";
@@ -138,7 +136,7 @@ async fn an_unknown_language_is_not_found() {
 
 // ---- Security headers ----
 
-fn assert_security_headers(resp: &common::Resp, what: &str) {
+fn assert_security_headers(resp: &crate::common::Resp, what: &str) {
     assert_eq!(resp.header("x-frame-options"), Some("DENY"), "{what}");
     assert_eq!(
         resp.header("x-content-type-options"),
@@ -678,7 +676,7 @@ async fn a_forged_x_forwarded_for_does_not_escape_the_limit_without_a_proxy() {
     let app = TestApp::new(); // trust_proxy is off by default
     let mut browser = app.browser();
     let csrf = browser.get("/register").await.csrf();
-    let fields = common::form_body(&[("csrf", &csrf), ("email", "x")]);
+    let fields = crate::common::form_body(&[("csrf", &csrf), ("email", "x")]);
     let mut last = StatusCode::OK;
     for attempt in 1..=11 {
         let request = axum::http::Request::builder()
@@ -702,7 +700,7 @@ async fn behind_a_trusted_proxy_clients_are_limited_separately() {
     });
     let mut browser = app.browser();
     let csrf = browser.get("/register").await.csrf();
-    let fields = common::form_body(&[("csrf", &csrf), ("email", "x")]);
+    let fields = crate::common::form_body(&[("csrf", &csrf), ("email", "x")]);
     let post = |client: &'static str| {
         axum::http::Request::builder()
             .method(Method::POST)

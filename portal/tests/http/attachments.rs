@@ -4,10 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{Browser, PASSWORD, Resp, TestApp};
 use axum::http::{Method, StatusCode};
-use common::{Browser, PASSWORD, Resp, TestApp};
 use portal::domain::Role;
 
 const OFFICE: &str = "koho@city.example.jp";

@@ -3,10 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{OTHER_PASSWORD, PASSWORD, TestApp, token_in};
 use axum::http::{Method, StatusCode};
-use common::{OTHER_PASSWORD, PASSWORD, TestApp, token_in};
 use portal::i18n::Lang;
 
 const ADMIN: &str = "admin@city.example.jp";

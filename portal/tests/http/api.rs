@@ -4,10 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp, msg};
 use axum::http::{Method, StatusCode};
-use common::{PASSWORD, TestApp, msg};
 use portal::i18n::Lang;
 use serde_json::{Value, json};
 

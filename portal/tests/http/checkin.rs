@@ -4,13 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{PASSWORD, TestApp};
 use axum::{
     body::Body,
     http::{Method, Request, StatusCode},
 };
-use common::{PASSWORD, TestApp};
 use futures_util::StreamExt;
 use jiff::{SignedDuration, Timestamp};
 use portal::{

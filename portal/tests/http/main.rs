@@ -1,0 +1,19 @@
+//! The portal's HTTP-level tests, one binary: each module drives an in-process portal (see
+//! `common`) through one area of the site. One binary instead of one per area keeps the
+//! debug build small and its link time short.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod admin;
+mod api;
+mod attachments;
+mod auth;
+mod centers;
+mod checkin;
+mod family;
+mod line;
+mod ops;
+mod oshirase;
+mod pages;
