@@ -71,6 +71,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// The LINE Messaging API.
     pub line: LineSettings,
+    /// The library: its card numbers' rules and barcode (`[library]`).
+    pub library: crate::library::LibrarySettings,
 }
 
 /// Log output format.
@@ -170,6 +172,7 @@ impl Default for Settings {
                 channel_secret: None,
                 channel_token: None,
             },
+            library: crate::library::LibrarySettings::default(),
         }
     }
 }

@@ -44,6 +44,7 @@ pub mod demo_schools;
 pub mod domain;
 pub mod family;
 pub mod i18n;
+pub mod library;
 pub mod line;
 pub mod mail;
 pub mod notify;

@@ -122,6 +122,15 @@ pub fn build(
         )?),
     };
     let family = crate::family::Family::new(Arc::new(store.clone()), Arc::clone(&clock));
+    let library = crate::library::Library::new(
+        Arc::new(store.clone()),
+        Arc::new(crate::library::heic::HeifConvert {
+            program: settings.library.heif_convert.clone(),
+            ..crate::library::heic::HeifConvert::default()
+        }),
+        Arc::clone(&clock),
+        settings.library.clone(),
+    );
     let centers = crate::centers::Centers::new(
         Arc::new(store.clone()),
         Arc::new(store.clone()),
@@ -188,6 +197,7 @@ pub fn build(
         centers,
         checkin,
         family,
+        library,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),

@@ -7,11 +7,15 @@
 
 use std::process::Command;
 
-use portal::domain::library_barcode::{QUIET_MODULES, codabar_modules};
+use portal::domain::library_barcode::{QUIET_MODULES, codabar_modules, code128_modules};
 
 /// The symbol as a PNG a scanner would see on a phone: 3 px a module, 90 px tall.
 fn render(start: char, data: &str, stop: char, path: &std::path::Path) {
-    let modules = codabar_modules(start, data, stop).unwrap();
+    render_modules(&codabar_modules(start, data, stop).unwrap(), path);
+}
+
+/// Any symbol's modules as such a PNG.
+fn render_modules(modules: &[u8], path: &std::path::Path) {
     let px = 3u32;
     let width = (modules.len() + 2 * QUIET_MODULES) as u32 * px;
     let image = image::GrayImage::from_fn(width, 90, |x, _| {
@@ -27,7 +31,13 @@ fn render(start: char, data: &str, stop: char, path: &std::path::Path) {
 
 fn zbar(path: &std::path::Path) -> String {
     let out = Command::new("zbarimg")
-        .args(["--quiet", "--raw", "-Sdisable", "-Scodabar.enable"])
+        .args([
+            "--quiet",
+            "--raw",
+            "-Sdisable",
+            "-Scodabar.enable",
+            "-Scode128.enable",
+        ])
         .arg(path)
         .output()
         .expect("zbarimg (zbar-tools; scripts/test installs it)");
@@ -65,4 +75,14 @@ fn zbar_reads_the_other_nw7_characters() {
     assert_eq!(zbar(&path), "A37859+B");
     render('C', "0-1$2:3/4.5+6789", 'D', &path);
     assert_eq!(zbar(&path), "C0-1$2:3/4.5+6789D");
+}
+
+#[test]
+fn zbar_reads_the_code128_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("code128.png");
+    for data in ["2100000000016", "1234567890", "LIB-0042"] {
+        render_modules(&code128_modules(data).unwrap(), &path);
+        assert_eq!(zbar(&path), data);
+    }
 }

@@ -1,5 +1,6 @@
 //! The library card's barcode as the phone shows it at the counter: NW-7 (Codabar), the
-//! symbol the card itself carries, drawn as SVG with its quiet zones.
+//! symbol the card itself carries, or Code 128 where a library's cards carry that, drawn as
+//! SVG with its quiet zones.
 //!
 //! The bars come from barcoders, one character at a time, with its two faults in 2.0.0 mended
 //! here: it draws the start/stop characters B and C swapped (A and D are right), so it is asked
@@ -72,7 +73,28 @@ pub fn codabar_svg(
     stop: char,
     height: u32,
 ) -> Result<String, BarcodeError> {
-    let modules = codabar_modules(start, data, stop)?;
+    Ok(modules_svg(&codabar_modules(start, data, stop)?, height))
+}
+
+/// The modules of a Code 128 symbol of `data` in character set B (any printable ASCII), its
+/// check character and stop pattern included.
+pub fn code128_modules(data: &str) -> Result<Vec<u8>, BarcodeError> {
+    if data.is_empty() || !data.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+        return Err(BarcodeError::Data(data.to_owned()));
+    }
+    // barcoders picks the character set by a leading marker: 'Ɓ' is set B.
+    barcoders::sym::code128::Code128::new(format!("\u{0181}{data}"))
+        .map(|symbol| symbol.encode())
+        .map_err(|_| BarcodeError::Data(data.to_owned()))
+}
+
+/// A Code 128 symbol as SVG, like [`codabar_svg`].
+pub fn code128_svg(data: &str, height: u32) -> Result<String, BarcodeError> {
+    Ok(modules_svg(&code128_modules(data)?, height))
+}
+
+/// Bars (`1`) and spaces (`0`) as SVG with [`QUIET_MODULES`] on each side.
+fn modules_svg(modules: &[u8], height: u32) -> String {
     let width = modules.len() + 2 * QUIET_MODULES;
     let mut bars = String::new();
     let mut x = 0;
@@ -88,12 +110,12 @@ pub fn codabar_svg(
             x += 1;
         }
     }
-    Ok(format!(
+    format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" \
          width=\"100%\" preserveAspectRatio=\"none\" shape-rendering=\"crispEdges\" \
          role=\"img\"><rect width=\"{width}\" height=\"{height}\" fill=\"#fff\"/>\
          <g fill=\"#000\">{bars}</g></svg>"
-    ))
+    )
 }
 
 #[cfg(test)]

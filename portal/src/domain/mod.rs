@@ -2,6 +2,7 @@
 
 pub mod announcements;
 pub mod attachments;
+pub mod card_photo;
 pub mod categories;
 pub mod centers;
 pub mod email;

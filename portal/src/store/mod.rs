@@ -7,6 +7,7 @@
 
 mod categories;
 mod checkin;
+mod library;
 mod notify;
 mod schools;
 pub mod sqlite;
@@ -17,6 +18,7 @@ use jiff::{Timestamp, civil::Date};
 
 pub use categories::*;
 pub use checkin::*;
+pub use library::*;
 pub use notify::*;
 pub use schools::*;
 pub use types::*;

@@ -9,6 +9,10 @@ use super::AppState;
 const APP_CSS: &str = include_str!("../../static/app.css");
 const PASS_JS: &str = include_str!("../../static/pass.js");
 const OCCUPANCY_JS: &str = include_str!("../../static/occupancy.js");
+const LIBRARY_JS: &str = include_str!("../../static/library.js");
+const LIBRARY_SW_JS: &str = include_str!("../../static/library-sw.js");
+const LIBRARY_MANIFEST: &str = include_str!("../../static/library.webmanifest");
+const LIBRARY_ICON: &str = include_str!("../../static/library-icon.svg");
 
 /// The routes.
 pub fn routes() -> Router<AppState> {
@@ -19,6 +23,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/static/pass.js", get(|| asset(JS, PASS_JS)))
         .route("/static/occupancy.js", get(|| asset(JS, OCCUPANCY_JS)))
+        .route("/static/library.js", get(|| asset(JS, LIBRARY_JS)))
+        // At the root, so that its scope may be `/library` (the card page and below).
+        .route("/library-sw.js", get(service_worker))
+        .route(
+            "/library/manifest.webmanifest",
+            get(|| asset("application/manifest+json", LIBRARY_MANIFEST)),
+        )
+        .route(
+            "/library/icon.svg",
+            get(|| asset("image/svg+xml", LIBRARY_ICON)),
+        )
 }
 
 const JS: &str = "text/javascript; charset=utf-8";
@@ -30,5 +45,16 @@ async fn asset(content_type: &'static str, body: &'static str) -> impl IntoRespo
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         body,
+    )
+}
+
+/// The service worker: never cached by the browser, so an update reaches phones at once.
+async fn service_worker() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, JS),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        LIBRARY_SW_JS,
     )
 }

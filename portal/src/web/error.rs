@@ -82,6 +82,18 @@ impl From<crate::family::FamilyError> for AppError {
     }
 }
 
+impl From<crate::library::LibraryError> for AppError {
+    fn from(error: crate::library::LibraryError) -> Self {
+        use crate::library::LibraryError;
+        match error {
+            LibraryError::Invalid(errors) => AppError::Invalid(errors),
+            LibraryError::NotFound => AppError::NotFound,
+            LibraryError::Forbidden => AppError::Forbidden,
+            LibraryError::Store(error) => AppError::Internal(error.to_string()),
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for AppError {
     fn from(error: crate::store::StoreError) -> Self {
         AppError::Internal(error.to_string())

@@ -49,6 +49,8 @@ pub struct AppState {
     pub broker_url: String,
     /// The family service (children, due date).
     pub family: crate::family::Family,
+    /// The library service (card, loans).
+    pub library: crate::library::Library,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).

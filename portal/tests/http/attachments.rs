@@ -4,39 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common::{Browser, PASSWORD, Resp, TestApp};
+use crate::common::{BOUNDARY, Browser, PASSWORD, Resp, TestApp};
 use axum::http::{Method, StatusCode};
 use portal::domain::Role;
 
 const OFFICE: &str = "koho@city.example.jp";
-const BOUNDARY: &str = "----shimin-test-boundary";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
-
-/// A `multipart/form-data` body of text fields and one file.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some((file_name, media_type, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"attachment\"; \
-                 filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
 
 async fn publish(
     app: &TestApp,
@@ -51,7 +24,7 @@ async fn publish(
         Method::POST,
         "/admin/announcements",
         &format!("multipart/form-data; boundary={BOUNDARY}"),
-        multipart(&all, file),
+        crate::common::multipart(&all, file.map(|(n, m, b)| ("attachment", n, m, b))),
         &[("cookie", &staff.cookie_header())],
     )
     .await

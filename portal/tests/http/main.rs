@@ -13,6 +13,7 @@ mod auth;
 mod centers;
 mod checkin;
 mod family;
+mod library;
 mod line;
 mod ops;
 mod oshirase;

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (8, include_str!("migrations/0008_notifications.sql")),
     (9, include_str!("migrations/0009_schools.sql")),
     (10, include_str!("migrations/0010_attachments.sql")),
+    (11, include_str!("migrations/0011_library.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

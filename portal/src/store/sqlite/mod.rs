@@ -15,6 +15,7 @@ mod deliveries;
 mod family;
 mod fanout;
 mod kiosks;
+mod library;
 mod line_links;
 pub mod loadtest;
 mod migrations;

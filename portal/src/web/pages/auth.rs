@@ -128,7 +128,17 @@ pub async fn logout(
         state.accounts.logout(session).await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Ok((jar, Redirect::to("/")).into_response())
+    // The library card page's offline copy (the service worker's cache) must not outlive the
+    // session on a shared phone or PC.
+    Ok((
+        [(
+            axum::http::HeaderName::from_static("clear-site-data"),
+            "\"cache\", \"storage\"",
+        )],
+        jar,
+        Redirect::to("/"),
+    )
+        .into_response())
 }
 
 /// `GET /password/forgot`.

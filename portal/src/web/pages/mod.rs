@@ -12,6 +12,8 @@ mod family;
 mod home;
 mod kiosks;
 mod legal;
+mod library;
+mod library_admin;
 mod notifications;
 mod occupancy;
 mod oshirase;
@@ -150,6 +152,20 @@ pub fn routes() -> Router<AppState> {
             "/admin/deliveries/{delivery_id}/resend",
             post(deliveries::resend),
         )
+        .route("/library", get(library::card))
+        .route(
+            "/library/settings",
+            get(library::settings_form).post(library::save).layer(
+                axum::extract::DefaultBodyLimit::max(library::CARD_BODY_LIMIT),
+            ),
+        )
+        .route("/library/delete", post(library::delete))
+        .route("/library/photo.jpg", get(library::photo))
+        .route("/admin/library", get(library_admin::lookup))
+        .route(
+            "/admin/library/photo/{account_id}",
+            get(library_admin::photo),
+        )
         .route("/kosodate/pass", get(pass::page))
         .route("/kosodate/pass/qr.svg", get(pass::qr))
         .route("/kosodate/centers", get(occupancy::list))
@@ -222,6 +238,8 @@ pub struct Base {
     pub is_announcer: bool,
     /// Whether the user keeps schools (school staff, or an admin).
     pub is_school_staff: bool,
+    /// Whether the user is library staff.
+    pub is_librarian: bool,
     /// CSRF token for forms.
     pub csrf: String,
     /// This page's path and query, for the language switch.
@@ -250,6 +268,10 @@ impl Base {
                 .user
                 .as_ref()
                 .is_some_and(|user| user.has_role(Role::School) || user.has_role(Role::Admin)),
+            is_librarian: ctx
+                .user
+                .as_ref()
+                .is_some_and(|user| user.has_role(Role::Librarian)),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
         }
@@ -265,6 +287,7 @@ impl Base {
             is_admin: false,
             is_announcer: false,
             is_school_staff: false,
+            is_librarian: false,
             csrf: String::new(),
             path: "/".to_owned(),
         }

@@ -69,6 +69,8 @@ pub struct Resp {
     pub headers: HeaderMap,
     /// The body as text.
     pub body: String,
+    /// The body as sent.
+    pub bytes: Vec<u8>,
 }
 
 impl TestApp {
@@ -114,6 +116,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -569,4 +572,34 @@ pub fn form_body(fields: &[(&str, &str)]) -> String {
         serializer.append_pair(name, value);
     }
     serializer.finish()
+}
+
+/// The boundary of [`multipart`] bodies.
+pub const BOUNDARY: &str = "----shimin-test-boundary";
+
+/// A `multipart/form-data` body of text fields and at most one file, given as
+/// (field name, file name, media type, bytes).
+pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &str, &[u8])>) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((field, file_name, media_type, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
 }
