@@ -9,8 +9,12 @@ var CACHE = "library-card-v1";
 var PAGE = "/library";
 var ASSETS = ["/static/app.css", "/static/library.js", "/library/manifest.webmanifest", "/library/icon.svg"];
 
+// Installed from the card page itself: keep the card at once, so that the very first visit
+// is enough to open it later with no signal.
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(ASSETS); }));
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.addAll(ASSETS).then(function () { return refresh(cache, PAGE); });
+  }));
   self.skipWaiting();
 });
 
