@@ -33,7 +33,11 @@ fn free_port() -> u16 {
 
 /// Starts the library system and connects to it.
 fn start() -> (Acs, Sip) {
-    let port = free_port();
+    start_on(free_port())
+}
+
+/// Starts the library system on `port` and connects to it.
+fn start_on(port: u16) -> (Acs, Sip) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sip2/acs.py");
     let python = std::env::var("SHIMIN_PYTHON").unwrap_or_else(|_| "python3".into());
     let child = Command::new(python)
@@ -173,3 +177,6 @@ fn a_patron_borrows_renews_and_returns_a_book() {
         assert_eq!(sip.ask(Request::ScStatus).command, "98");
     }
 }
+
+#[path = "sip2/circulation.rs"]
+mod circulation;

@@ -1,6 +1,176 @@
-//! Lending at the library counter: what the kiosk says to the library's system. [`sip2`] is the
-//! SIP2 2.00 wire format (pure); the connection, the offline queue and the circulation trait
-//! with its two implementations (SIP2 to the library's ILS, the portal's own ledger over MQTT)
-//! build on it.
+//! Lending at the library counter: what the kiosk asks the library's system, through the
+//! [`Circulation`] trait. [`ils::Sip2Circulation`] speaks SIP2 2.00 to the library's ILS
+//! ([`sip2`] is the wire format, [`sip2::link`] the connection); [`queue`] keeps what was done
+//! while the ILS could not be reached and replays it later, with SIP2's "no block" flag and the
+//! time it happened, keeping every conflict for the librarian.
 
+pub mod ils;
+pub mod queue;
 pub mod sip2;
+
+use async_trait::async_trait;
+use jiff::civil::Date;
+
+pub use sip2::NoBlock;
+
+/// Why a patron may not borrow, in words a citizen understands (the kiosk shows them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    /// The card is not known to the library (or not valid any more: expired).
+    NotAPatron,
+    /// Borrowing is stopped (charge privileges denied).
+    Stopped,
+    /// The card was reported lost.
+    CardLost,
+    /// Too many items borrowed.
+    TooMany,
+    /// Items are overdue.
+    Overdue,
+    /// Fines or fees are outstanding.
+    Fines,
+}
+
+impl Block {
+    /// The blocks a SIP2 patron status says (its 14 flags, and `BL` valid patron).
+    pub fn from_status(flags: &str, valid: Option<&str>) -> Vec<Block> {
+        let flag = |i: usize| flags.as_bytes().get(i) == Some(&b'Y');
+        let mut blocks = Vec::new();
+        if valid == Some("N") {
+            blocks.push(Block::NotAPatron);
+        }
+        for (index, block) in [
+            (0, Block::Stopped),
+            (4, Block::CardLost),
+            (5, Block::TooMany),
+            (6, Block::Overdue),
+            (10, Block::Fines),
+            (11, Block::Fines),
+        ] {
+            if flag(index) && !blocks.contains(&block) {
+                blocks.push(block);
+            }
+        }
+        blocks
+    }
+}
+
+/// A patron as the library system knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patron {
+    /// The card number.
+    pub card: String,
+    /// Their name (may be empty).
+    pub name: String,
+    /// Why they may not borrow; empty when they may.
+    pub blocks: Vec<Block>,
+    /// The items charged to them.
+    pub loans: Vec<String>,
+    /// What the library system asks to show (`AF`), if anything.
+    pub message: Option<String>,
+}
+
+/// An item lent or renewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lent {
+    /// The item's barcode.
+    pub item: String,
+    /// Its title (may be empty).
+    pub title: String,
+    /// When it is due back, if the library system said.
+    pub due: Option<Date>,
+}
+
+/// An item taken back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Returned {
+    /// The item's barcode.
+    pub item: String,
+    /// Its title (may be empty).
+    pub title: String,
+}
+
+/// Why a circulation request did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CircError {
+    /// The library system cannot be reached now: queue it.
+    #[error("the library system cannot be reached: {0}")]
+    Unreachable(String),
+    /// The library system said no, with its message (may be empty).
+    #[error("the library system refused: {0}")]
+    Refused(String),
+    /// The library system answered something unusable.
+    #[error("the library system answered garbage: {0}")]
+    Garbage(String),
+}
+
+/// What the kiosk asks the library system.
+#[async_trait]
+pub trait Circulation: Send {
+    /// Who holds `card`, what they have, and whether they may borrow.
+    async fn patron(&mut self, card: &str) -> Result<Patron, CircError>;
+
+    /// Lends `item` to `card` (`offline`: done earlier while unreachable).
+    async fn lend(
+        &mut self,
+        card: &str,
+        item: &str,
+        offline: Option<NoBlock>,
+    ) -> Result<Lent, CircError>;
+
+    /// Renews `item` for `card`.
+    async fn renew(
+        &mut self,
+        card: &str,
+        item: &str,
+        offline: Option<NoBlock>,
+    ) -> Result<Lent, CircError>;
+
+    /// Takes `item` back.
+    async fn give_back(
+        &mut self,
+        item: &str,
+        offline: Option<NoBlock>,
+    ) -> Result<Returned, CircError>;
+}
+
+/// A due date as SIP2 gives it: `YYYYMMDD`, alone or leading an 18-character date.
+pub fn sip_due(text: &str) -> Option<Date> {
+    let digits = text.trim().get(..8)?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = digits[..4].parse().ok()?;
+    let month = digits[4..6].parse().ok()?;
+    let day = digits[6..].parse().ok()?;
+    Date::new(year, month, day).ok()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_come_from_the_status_flags_in_plain_categories() {
+        assert!(Block::from_status("              ", Some("Y")).is_empty());
+        assert_eq!(
+            Block::from_status("Y   YY         ", Some("Y")),
+            [Block::Stopped, Block::CardLost, Block::TooMany]
+        );
+        assert_eq!(
+            Block::from_status("      Y   YY  ", None),
+            [Block::Overdue, Block::Fines]
+        );
+        assert_eq!(Block::from_status("", Some("N")), [Block::NotAPatron]);
+    }
+
+    #[test]
+    fn due_dates_are_read_in_both_sip2_forms() {
+        let due = Date::new(2027, 1, 10).unwrap();
+        assert_eq!(sip_due("20270110"), Some(due));
+        assert_eq!(sip_due("20270110    235900"), Some(due));
+        assert_eq!(sip_due("2027-01-10"), None);
+        assert_eq!(sip_due("20271310"), None);
+        assert_eq!(sip_due(""), None);
+    }
+}

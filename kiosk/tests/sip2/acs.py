@@ -59,7 +59,8 @@ def checkout(req, ctx):
     p = PATRONS.get(req.patron_identifier)
     item = req.item_identifier
     why = None
-    if p is None or p["blocked"]:
+    # An offline checkout (no block = Y) already happened: a block does not undo it.
+    if p is None or (p["blocked"] and req.no_block != "Y"):
         why = "Patron blocked"
     elif item not in TITLES:
         why = "Item not found"

@@ -7,6 +7,7 @@
 //! `AY` and a sequence number (0–9), then `AZ` and a checksum: the 16-bit two's complement of
 //! the sum of every byte from the first through `AZ`, in four uppercase hex digits. Then `\r`.
 
+pub mod link;
 mod response;
 
 use jiff::civil::DateTime;
@@ -89,6 +90,17 @@ fn field(out: &mut String, code: &str, value: &str) -> Result<(), BadField> {
     Ok(())
 }
 
+/// A checkout, renewal or checkin done while the library system was unreachable, sent later
+/// with SIP2's "no block" flag: the library system must take it (the item already left or
+/// came back), and records it at the time it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoBlock {
+    /// When it happened (the transaction date; for a checkin, also the return date).
+    pub at: DateTime,
+    /// The due date the kiosk gave (the "nb due date" of a checkout or renewal).
+    pub due: DateTime,
+}
+
 impl Request {
     /// The message for `institution` at local time `at`, with `sequence` (0–9) and the
     /// checksum when error detection is on (`Some`), ending in `\r`.
@@ -98,7 +110,24 @@ impl Request {
         at: DateTime,
         sequence: Option<u8>,
     ) -> Result<String, BadField> {
+        self.encode_offline(institution, at, sequence, None)
+    }
+
+    /// [`Request::encode`] for a transaction done offline ([`NoBlock`]); `no_block` is ignored
+    /// by the requests other than checkout, renew and checkin.
+    pub fn encode_offline(
+        &self,
+        institution: &str,
+        at: DateTime,
+        sequence: Option<u8>,
+        no_block: Option<NoBlock>,
+    ) -> Result<String, BadField> {
         let now = sip_date(at);
+        // Transaction date, then the no-block due date (checkout, renew) or return date.
+        let (flag, when, second) = match no_block {
+            Some(nb) => ('Y', sip_date(nb.at), sip_date(nb.due)),
+            None => ('N', now.clone(), now.clone()),
+        };
         let mut m = String::with_capacity(96);
         match self {
             Self::Login {
@@ -137,17 +166,18 @@ impl Request {
                 } else {
                     "29"
                 };
-                // Checkout: no SC renewal policy; renew: no third party. No "no block" (the
-                // kiosk is online); the no-block due date is required, and ignored without a
-                // no-block: the date again.
-                m.push_str(&format!("{command}NN{now}{now}"));
+                // Checkout: no SC renewal policy; renew: no third party. Then the no-block
+                // flag, the transaction date and the no-block due date (required, and ignored
+                // without a no-block: the date again).
+                m.push_str(&format!("{command}N{flag}{when}{second}"));
                 field(&mut m, "AO", institution)?;
                 field(&mut m, "AA", patron)?;
                 field(&mut m, "AB", item)?;
                 field(&mut m, "AC", "")?;
             }
             Self::Checkin { item, location } => {
-                m.push_str(&format!("09N{now}{now}"));
+                let returned = if no_block.is_some() { &when } else { &now };
+                m.push_str(&format!("09{flag}{when}{returned}"));
                 field(&mut m, "AP", location)?;
                 field(&mut m, "AO", institution)?;
                 field(&mut m, "AB", item)?;

@@ -135,3 +135,30 @@ fn garbage_is_named() {
         Err(ResponseError::TooShort(_))
     ));
 }
+
+#[test]
+fn offline_transactions_carry_no_block_and_the_time_they_happened() {
+    let lent_at: DateTime = "2026-01-01T09:30:00".parse().unwrap();
+    let due: DateTime = "2026-01-15T00:00:00".parse().unwrap();
+    let no_block = Some(NoBlock { at: lent_at, due });
+    let checkout = Request::Checkout {
+        patron: "2100000000016".into(),
+        item: "3000000000019".into(),
+    }
+    .encode_offline("TESTLIB", noon(), Some(1), no_block)
+    .unwrap();
+    assert!(checkout.starts_with("11NY20260101    09300020260115    000000AOTESTLIB|"));
+    assert!(verify_checksum(checkout.trim_end_matches('\r')));
+    let checkin = Request::Checkin {
+        item: "3000000000019".into(),
+        location: "MAIN".into(),
+    }
+    .encode_offline("TESTLIB", noon(), Some(2), no_block)
+    .unwrap();
+    assert!(checkin.starts_with("09Y20260101    09300020260101    093000APMAIN|"));
+    // The status request has no such flag: the same bytes either way.
+    assert_eq!(
+        Request::ScStatus.encode_offline("TESTLIB", noon(), Some(3), no_block),
+        Request::ScStatus.encode("TESTLIB", noon(), Some(3))
+    );
+}
