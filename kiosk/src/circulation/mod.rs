@@ -4,9 +4,11 @@
 //! while the ILS could not be reached and replays it later, with SIP2's "no block" flag and the
 //! time it happened, keeping every conflict for the librarian.
 
+pub mod counter;
 pub mod ils;
 pub mod queue;
 pub mod sip2;
+pub mod worker;
 
 use async_trait::async_trait;
 use jiff::civil::Date;

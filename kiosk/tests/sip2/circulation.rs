@@ -195,3 +195,76 @@ async fn garbage_or_silence_from_the_library_system_is_a_clear_error() {
         Err(CircError::Garbage(_))
     ));
 }
+
+#[tokio::test]
+async fn scans_faster_than_the_library_system_are_all_answered_in_order() {
+    use kiosk::circulation::{
+        counter::{Answer, Job},
+        worker::{WorkerSettings, spawn},
+    };
+    let port = free_port();
+    let queue = std::sync::Arc::new(Queue::in_memory().unwrap());
+    let settings = WorkerSettings {
+        loan_days: 14,
+        replay_every: Duration::from_millis(200),
+    };
+
+    // Down: the patron is taken on trust, both books are queued, none is lost.
+    let (jobs, mut answers) = spawn(Box::new(ils(port)), queue.clone(), settings);
+    jobs.send(Job::Patron(HANAKO.into())).unwrap();
+    for item in [BOOK, BOOK2] {
+        jobs.send(Job::Lend {
+            card: HANAKO.into(),
+            item: item.into(),
+        })
+        .unwrap();
+    }
+    assert_eq!(
+        answers.recv().await,
+        Some(Answer::PatronOffline(HANAKO.into()))
+    );
+    assert_eq!(answers.recv().await, Some(Answer::Queued(BOOK.into())));
+    assert_eq!(answers.recv().await, Some(Answer::Queued(BOOK2.into())));
+    assert_eq!(queue.pending().unwrap().len(), 2);
+    let due = queue.pending().unwrap()[0].due;
+    assert_eq!(
+        due,
+        jiff::Zoned::now()
+            .date()
+            .checked_add(jiff::ToSpan::days(14))
+            .unwrap()
+    );
+
+    // Up again: the worker replays the queue by itself, and the books are lent once.
+    let (_acs, _sip) = start_on(port);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !queue.pending().unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the queue was not replayed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut check = ils(port);
+    assert_eq!(check.patron(HANAKO).await.unwrap().loans, [BOOK, BOOK2]);
+
+    // Online: three jobs sent at once are answered in order.
+    jobs.send(Job::Return(BOOK.into())).unwrap();
+    jobs.send(Job::Patron(ICHIRO.into())).unwrap();
+    jobs.send(Job::Lend {
+        card: ICHIRO.into(),
+        item: BOOK.into(),
+    })
+    .unwrap();
+    assert!(matches!(answers.recv().await, Some(Answer::Returned(r)) if r.item == BOOK));
+    assert!(
+        matches!(answers.recv().await, Some(Answer::Patron(p)) if p.blocks == [Block::Stopped])
+    );
+    assert_eq!(
+        answers.recv().await,
+        Some(Answer::Refused {
+            item: BOOK.into(),
+            message: "Patron blocked".into()
+        })
+    );
+}

@@ -1,0 +1,103 @@
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+
+const CARD: &str = "2100000005";
+const OTHER_CARD: &str = "2100000013";
+const BOOK: &str = "3000000000019";
+const BOOK2: &str = "3000000000027";
+
+fn patron(card: &str, blocks: Vec<Block>) -> Patron {
+    Patron {
+        card: card.into(),
+        name: "山田 花子".into(),
+        blocks,
+        loans: Vec::new(),
+        message: None,
+    }
+}
+
+fn lent(item: &str) -> Lent {
+    Lent {
+        item: item.into(),
+        title: "ぐりとぐら".into(),
+        due: Some("2026-12-17".parse().unwrap()),
+    }
+}
+
+#[test]
+fn a_card_then_books_makes_one_job_each_and_repeats_none() {
+    let mut counter = Counter::new(CardRules::default(), Mode::Lend);
+    // The card as the camera reads its NW-7 barcode.
+    assert_eq!(
+        counter.scan(&format!("A{CARD}A")),
+        Some(Job::Patron(CARD.into()))
+    );
+    assert_eq!(counter.scan(CARD), None, "the same card again");
+    let lend = |item: &str| Job::Lend {
+        card: CARD.into(),
+        item: item.into(),
+    };
+    // Books are lent while the patron is still being looked up: nothing waits.
+    assert_eq!(counter.scan(BOOK), Some(lend(BOOK)));
+    assert_eq!(counter.scan(BOOK), None, "a book seen twice");
+    assert_eq!(counter.scan(BOOK2), Some(lend(BOOK2)));
+    counter.answer(Answer::Patron(patron(CARD, Vec::new())));
+    counter.answer(Answer::Lent(lent(BOOK2)));
+    counter.answer(Answer::Queued(BOOK.into()));
+    assert_eq!(counter.items[0].state, ItemState::Queued);
+    assert_eq!(counter.items[1].state, ItemState::Lent(lent(BOOK2)));
+    assert_eq!(
+        counter.patron.as_ref().unwrap().1.as_ref().unwrap().name,
+        "山田 花子"
+    );
+}
+
+#[test]
+fn a_book_before_a_card_or_for_a_blocked_patron_is_not_lent() {
+    let mut counter = Counter::new(CardRules::default(), Mode::Lend);
+    assert_eq!(counter.scan(BOOK), None);
+    assert_eq!(counter.notice, Some(Notice::CardFirst));
+    counter.scan(CARD);
+    counter.answer(Answer::Patron(patron(CARD, vec![Block::Overdue])));
+    assert_eq!(counter.blocks(), [Block::Overdue]);
+    assert_eq!(counter.scan(BOOK), None);
+    assert_eq!(counter.notice, Some(Notice::Blocked));
+    assert!(counter.items.is_empty());
+}
+
+#[test]
+fn a_new_card_starts_a_new_session_and_late_answers_are_ignored() {
+    let mut counter = Counter::new(CardRules::default(), Mode::Lend);
+    counter.scan(CARD);
+    counter.scan(BOOK);
+    assert_eq!(
+        counter.scan(OTHER_CARD),
+        Some(Job::Patron(OTHER_CARD.into()))
+    );
+    assert!(counter.items.is_empty());
+    // The first patron's answers arrive late: they change nothing of the second's session.
+    counter.answer(Answer::Patron(patron(CARD, Vec::new())));
+    counter.answer(Answer::Lent(lent(BOOK)));
+    assert_eq!(counter.patron, Some((OTHER_CARD.into(), None)));
+    assert!(counter.items.is_empty());
+}
+
+#[test]
+fn return_mode_takes_books_back_and_ignores_cards() {
+    let mut counter = Counter::new(CardRules::default(), Mode::Lend);
+    counter.scan(CARD);
+    counter.switch(Mode::Return);
+    assert_eq!(counter.patron, None);
+    assert_eq!(counter.scan(BOOK), Some(Job::Return(BOOK.into())));
+    assert_eq!(counter.scan(CARD), None);
+    assert_eq!(counter.notice, Some(Notice::NotInReturn));
+    counter.answer(Answer::Refused {
+        item: BOOK.into(),
+        message: "Item not checked out".into(),
+    });
+    assert_eq!(
+        counter.items[0].state,
+        ItemState::Refused("Item not checked out".into())
+    );
+}
