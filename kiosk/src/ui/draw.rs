@@ -16,19 +16,19 @@ use crate::snapshot::Command;
 /// The smallest touch target: 9 mm on a 7-inch 1024×600 panel is about 64 px.
 pub const TOUCH: f32 = 64.0;
 
-const BLUE: Color32 = Color32::from_rgb(0, 90, 156);
-const GREEN: Color32 = Color32::from_rgb(27, 110, 58);
-const RED: Color32 = Color32::from_rgb(179, 38, 30);
-const AMBER: Color32 = Color32::from_rgb(122, 82, 0);
+pub(super) const BLUE: Color32 = Color32::from_rgb(0, 90, 156);
+pub(super) const GREEN: Color32 = Color32::from_rgb(27, 110, 58);
+pub(super) const RED: Color32 = Color32::from_rgb(179, 38, 30);
+pub(super) const AMBER: Color32 = Color32::from_rgb(122, 82, 0);
 
-fn tr(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+pub(super) fn tr(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Ja => ja,
         Lang::En => en,
     }
 }
 
-fn big_button(ui: &mut Ui, text: &str, fill: Color32) -> egui::Response {
+pub(super) fn big_button(ui: &mut Ui, text: &str, fill: Color32) -> egui::Response {
     ui.add(
         egui::Button::new(RichText::new(text).size(26.0).color(Color32::WHITE))
             .fill(fill)

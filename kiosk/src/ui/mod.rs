@@ -9,6 +9,7 @@
 pub mod app;
 pub mod draw;
 pub mod fonts;
+pub mod library;
 pub mod model;
 pub mod preview;
 pub mod settings;

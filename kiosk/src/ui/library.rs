@@ -1,0 +1,294 @@
+//! The library counter's screen: 貸出 (lending) and 返却 (return) as two large buttons, the
+//! patron and any block in plain words, and every book scanned with what became of it. Scans
+//! arrive from the camera thread; the [`Counter`] turns each into a job for the circulation
+//! worker at once, and the worker's answers fill the lines in as they come.
+
+use std::sync::mpsc;
+
+use eframe::egui::{self, Color32, RichText, Ui};
+
+use super::{
+    draw::{AMBER, BLUE, GREEN, RED, big_button, tr},
+    model::Lang,
+};
+use crate::circulation::{
+    Block,
+    counter::{Answer, Counter, ItemState, Job, Mode, Notice},
+};
+
+/// The counter screen and its channels.
+pub struct LibraryScreen {
+    counter: Counter,
+    lang: Lang,
+    scans: mpsc::Receiver<String>,
+    jobs: tokio::sync::mpsc::UnboundedSender<Job>,
+    answers: tokio::sync::mpsc::UnboundedReceiver<Answer>,
+    /// The patron was taken on trust (the library system did not answer).
+    offline: bool,
+}
+
+impl LibraryScreen {
+    /// A screen in `counter`'s mode, fed by `scans`, asking the worker through `jobs`.
+    pub fn new(
+        counter: Counter,
+        scans: mpsc::Receiver<String>,
+        jobs: tokio::sync::mpsc::UnboundedSender<Job>,
+        answers: tokio::sync::mpsc::UnboundedReceiver<Answer>,
+    ) -> Self {
+        Self {
+            counter,
+            lang: Lang::Ja,
+            scans,
+            jobs,
+            answers,
+            offline: false,
+        }
+    }
+
+    /// Takes what arrived: scans become jobs, answers fill the session in.
+    fn take(&mut self) {
+        while let Ok(text) = self.scans.try_recv() {
+            if let Some(job) = self.counter.scan(&text) {
+                if matches!(job, Job::Patron(_)) {
+                    self.offline = false;
+                }
+                if self.jobs.send(job).is_err() {
+                    tracing::error!("the circulation worker stopped");
+                }
+            }
+        }
+        while let Ok(answer) = self.answers.try_recv() {
+            if let Answer::PatronOffline(card) = &answer
+                && self.counter.patron.as_ref().is_some_and(|(c, _)| c == card)
+            {
+                self.offline = true;
+            }
+            self.counter.answer(answer);
+        }
+    }
+
+    /// Draws the screen.
+    pub fn frame(&mut self, ui: &mut Ui) {
+        self.take();
+        let lang = self.lang;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (mode, ja, en) in [
+                    (Mode::Lend, "貸出", "Lend"),
+                    (Mode::Return, "返却", "Return"),
+                ] {
+                    let fill = if self.counter.mode == mode {
+                        BLUE
+                    } else {
+                        Color32::GRAY
+                    };
+                    if big_button(ui, tr(lang, ja, en), fill).clicked() {
+                        self.counter.switch(mode);
+                        self.offline = false;
+                    }
+                }
+                if big_button(ui, tr(lang, "終了", "Done"), GREEN).clicked() {
+                    self.counter.clear();
+                    self.offline = false;
+                }
+                let other = match lang {
+                    Lang::Ja => Lang::En,
+                    Lang::En => Lang::Ja,
+                };
+                if big_button(ui, tr(lang, "English", "日本語"), Color32::DARK_GRAY).clicked() {
+                    self.lang = other;
+                }
+            });
+            ui.add_space(12.0);
+            self.patron(ui, lang);
+            if let Some(notice) = self.counter.notice {
+                let text = match notice {
+                    Notice::CardFirst => tr(
+                        lang,
+                        "先に図書館利用カードをかざしてください。",
+                        "Show the library card first.",
+                    ),
+                    Notice::Blocked => tr(
+                        lang,
+                        "このかたには貸出できません。窓口の職員にご相談ください。",
+                        "No lending to this patron. Please ask the staff.",
+                    ),
+                    Notice::NotInReturn => tr(
+                        lang,
+                        "返却ではカードは不要です。本のバーコードをかざしてください。",
+                        "Returns need no card: show the books.",
+                    ),
+                };
+                ui.label(RichText::new(text).size(24.0).color(AMBER));
+            }
+            ui.add_space(8.0);
+            self.items(ui, lang);
+        });
+    }
+
+    fn patron(&self, ui: &mut Ui, lang: Lang) {
+        match (self.counter.mode, &self.counter.patron) {
+            (Mode::Return, _) => {
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "返却する本のバーコードをかざしてください。",
+                        "Show the barcode of each book you return.",
+                    ))
+                    .size(28.0),
+                );
+            }
+            (Mode::Lend, None) => {
+                ui.label(
+                    RichText::new(tr(
+                        lang,
+                        "図書館利用カード（スマートフォンのバーコード）をかざしてください。",
+                        "Show your library card (or its barcode on your phone).",
+                    ))
+                    .size(28.0),
+                );
+            }
+            (Mode::Lend, Some((card, None))) => {
+                let text = if self.offline {
+                    tr(
+                        lang,
+                        "図書館システムにつながりません。貸出は記録して、あとで送ります。",
+                        "The library system is not answering: lendings are recorded and sent later.",
+                    )
+                } else {
+                    tr(lang, "カードを確認しています…", "Checking the card…")
+                };
+                ui.label(RichText::new(format!("{card}  {text}")).size(24.0));
+            }
+            (Mode::Lend, Some((_, Some(patron)))) => {
+                let name = if patron.name.is_empty() {
+                    patron.card.clone()
+                } else {
+                    format!("{} {}", patron.name, tr(lang, "さん", ""))
+                };
+                ui.label(RichText::new(name).size(32.0).strong());
+                if patron.blocks.is_empty() {
+                    ui.label(
+                        RichText::new(tr(
+                            lang,
+                            "本のバーコードをかざしてください。",
+                            "Show the barcode of each book.",
+                        ))
+                        .size(24.0)
+                        .color(GREEN),
+                    );
+                }
+                for block in &patron.blocks {
+                    ui.label(
+                        RichText::new(block_words(lang, *block))
+                            .size(24.0)
+                            .color(RED),
+                    );
+                }
+                if let Some(message) = &patron.message {
+                    ui.label(RichText::new(message).size(20.0));
+                }
+            }
+        }
+    }
+
+    fn items(&self, ui: &mut Ui, lang: Lang) {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for line in self.counter.items.iter().rev() {
+                let (title, state, color) = match &line.state {
+                    ItemState::Waiting => (
+                        line.item.clone(),
+                        tr(lang, "処理しています…", "Working…").to_owned(),
+                        Color32::GRAY,
+                    ),
+                    ItemState::Lent(lent) => (
+                        title_or(&lent.title, &line.item),
+                        match lent.due {
+                            Some(due) => {
+                                format!("{} {due}", tr(lang, "貸出しました。返却期限", "Lent. Due"))
+                            }
+                            None => tr(lang, "貸出しました。", "Lent.").to_owned(),
+                        },
+                        GREEN,
+                    ),
+                    ItemState::Returned(back) => (
+                        title_or(&back.title, &line.item),
+                        tr(lang, "返却しました。", "Returned.").to_owned(),
+                        GREEN,
+                    ),
+                    ItemState::Queued => (
+                        line.item.clone(),
+                        tr(
+                            lang,
+                            "記録しました（図書館システムにはあとで送ります）。",
+                            "Recorded (sent to the library system later).",
+                        )
+                        .to_owned(),
+                        AMBER,
+                    ),
+                    ItemState::Refused(message) => (
+                        line.item.clone(),
+                        format!(
+                            "{} {message}",
+                            tr(
+                                lang,
+                                "できませんでした。窓口の職員にご相談ください。",
+                                "Not done. Please ask the staff."
+                            )
+                        ),
+                        RED,
+                    ),
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(title).size(24.0).strong());
+                    ui.label(RichText::new(state).size(22.0).color(color));
+                });
+                ui.separator();
+            }
+        });
+    }
+}
+
+fn title_or(title: &str, item: &str) -> String {
+    if title.is_empty() {
+        item.to_owned()
+    } else {
+        title.to_owned()
+    }
+}
+
+/// A block in words a patron understands.
+pub fn block_words(lang: Lang, block: Block) -> &'static str {
+    match block {
+        Block::NotAPatron => tr(
+            lang,
+            "このカードは使えません（登録がないか、有効期限が切れています）。",
+            "This card cannot be used (not registered, or expired).",
+        ),
+        Block::Stopped => tr(
+            lang,
+            "貸出が停止されています。",
+            "Lending is stopped on this card.",
+        ),
+        Block::CardLost => tr(
+            lang,
+            "紛失の届けが出ているカードです。",
+            "This card was reported lost.",
+        ),
+        Block::TooMany => tr(
+            lang,
+            "借りられる冊数の上限です。",
+            "You have borrowed as many items as allowed.",
+        ),
+        Block::Overdue => tr(
+            lang,
+            "返却期限を過ぎた本があります。",
+            "Some items are overdue.",
+        ),
+        Block::Fines => tr(lang, "未納の料金があります。", "There are unpaid fees."),
+    }
+}
+
+#[cfg(test)]
+#[path = "library_tests.rs"]
+mod tests;
