@@ -32,6 +32,7 @@ pub mod core;
 pub mod decode;
 pub mod feedback;
 pub mod frames;
+pub mod library_run;
 pub mod run;
 pub mod scan;
 pub mod snapshot;

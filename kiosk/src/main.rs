@@ -26,6 +26,15 @@ enum Command {
         #[arg(long)]
         frames: Option<PathBuf>,
     },
+    /// Run the kiosk at a library counter: lending and returns through the library's ILS.
+    Library {
+        /// Configuration file (TOML; see config/library-kiosk.toml).
+        #[arg(long)]
+        config: PathBuf,
+        /// Read camera frames from image files in this folder (new files are picked up).
+        #[arg(long)]
+        frames: Option<PathBuf>,
+    },
     /// Decode every code in each image; one line per code found.
     Decode {
         /// Print JSON lines: {"file", "symbology", "text"}.
@@ -48,6 +57,7 @@ fn main() -> anyhow::Result<()> {
             headless,
             frames,
         }),
+        Command::Library { config, frames } => kiosk::library_run::main(&config, frames),
         Command::Decode { json, images } => kiosk::decode::cli::run(json, &images),
     }
 }

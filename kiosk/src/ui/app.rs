@@ -183,7 +183,11 @@ pub fn prepare(ctx: &egui::Context, settings: &UiSettings) -> anyhow::Result<()>
 
 /// Opens the window (full screen unless configured otherwise) and runs `app` until it is
 /// closed. `ctx` is the context the loop's [`super::ScreenSink`] wakes.
-pub fn run_window(ctx: egui::Context, settings: &UiSettings, app: KioskApp) -> anyhow::Result<()> {
+pub fn run_window(
+    ctx: egui::Context,
+    settings: &UiSettings,
+    app: impl eframe::App + 'static,
+) -> anyhow::Result<()> {
     prepare(&ctx, settings)?;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
