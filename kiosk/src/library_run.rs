@@ -57,8 +57,8 @@ fn default_loan_days() -> i32 {
 impl LibrarySettings {
     /// Reads the settings file.
     pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
     }
 }
@@ -87,9 +87,8 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
     let settings = LibrarySettings::load(config)?;
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating {}", settings.data_dir.display()))?;
-    let queue = Arc::new(
-        Queue::open(&settings.data_dir).context("opening the offline circulation queue")?,
-    );
+    let queue =
+        Arc::new(Queue::open(&settings.data_dir).context("opening the offline circulation queue")?);
     tracing::info!(
         pending = queue.pending()?.len(),
         conflicts = queue.conflicts()?.len(),
@@ -106,11 +105,8 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
         loan_days: settings.loan_days,
         ..WorkerSettings::default()
     };
-    let (jobs, answers) = worker::spawn(
-        Box::new(Sip2Circulation::new(link)),
-        queue,
-        worker_settings,
-    );
+    let (jobs, answers) =
+        worker::spawn(Box::new(Sip2Circulation::new(link)), queue, worker_settings);
 
     let ctx = eframe::egui::Context::default();
     let (scan_tx, mut scans) = tokio::sync::mpsc::channel(16);
@@ -154,8 +150,8 @@ mod tests {
 
     #[test]
     fn the_example_configuration_reads() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../config/library-kiosk.toml");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/library-kiosk.toml");
         let settings = LibrarySettings::load(&path).unwrap();
         assert_eq!(settings.sip2.timeout, std::time::Duration::from_secs(5));
         assert_eq!(settings.card, CardRules::default());
@@ -167,7 +163,9 @@ mod tests {
     fn a_mistyped_key_is_refused() {
         let bad = "[sip2]\naddress = \"x:1\"\nuser = \"u\"\npassword = \"p\"\n\
                    institution = \"i\"\nlocation = \"l\"\ntimout = 3\n";
-        let error = toml::from_str::<LibrarySettings>(bad).unwrap_err().to_string();
+        let error = toml::from_str::<LibrarySettings>(bad)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("timout"), "{error}");
     }
 }

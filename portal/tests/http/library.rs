@@ -362,3 +362,40 @@ async fn an_iphone_heic_photo_is_converted_and_kept_as_jpeg() {
     cut.assert_says(Lang::Ja, "error.photo_unreadable");
     assert_eq!(hanako.get("/library/photo.jpg").await.bytes, kept.bytes);
 }
+
+#[tokio::test]
+async fn a_heic_without_a_converter_or_a_huge_photo_gets_a_clear_message() {
+    let app = TestApp::with_settings(|mut settings| {
+        settings.library.heif_convert = "/nonexistent/heif-convert".into();
+        settings
+    });
+    app.citizen(HANAKO, "山田", "花子").await;
+    let mut hanako = app.browser();
+    hanako.login(HANAKO, PASSWORD).await;
+    let number = card("210000000");
+    let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic....".to_vec();
+    let refused = save(
+        &app,
+        &mut hanako,
+        &number,
+        &number,
+        Some(("IMG_0003.HEIC", "image/heic", &heic)),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_says(Lang::Ja, "error.photo_heic_unavailable");
+
+    // Past the body limit the upload is cut off and said so; nothing is kept.
+    let huge = vec![0xFFu8; portal::domain::card_photo::MAX_BYTES + 128 * 1024];
+    let too_big = save(
+        &app,
+        &mut hanako,
+        &number,
+        &number,
+        Some(("big.jpg", "image/jpeg", &huge)),
+    )
+    .await;
+    assert_eq!(too_big.status, StatusCode::BAD_REQUEST, "{}", too_big.body);
+    too_big.assert_says(Lang::Ja, "error.photo_too_large");
+    assert_no_card(&mut hanako).await;
+}
