@@ -44,34 +44,16 @@
 
 mod binarize;
 pub mod cli;
+mod oned;
 mod qr;
+mod regions;
+mod scanline;
+mod symbology;
 
 use std::path::Path;
 
 use binarize::{Plane, Threshold};
-
-/// The kind of code a [`Decoded`] came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Symbology {
-    /// A QR code (the signed pass).
-    Qr,
-}
-
-impl Symbology {
-    /// A stable lowercase name for logs and `kiosk decode --json`, e.g. `"qr"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Qr => "qr",
-        }
-    }
-}
-
-impl std::fmt::Display for Symbology {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use symbology::{Symbology, UnknownSymbology};
 
 /// One code read from a frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,16 +109,20 @@ pub fn load_gray(path: impl AsRef<Path>) -> Result<image::GrayImage, DecodeError
 /// One way of looking at the frame.
 #[derive(Debug, Clone, Copy)]
 enum Pass {
-    /// rxing on the frame as it is, scanning every row for finder patterns.
-    Whole,
-    /// rxing on the frame binarized with a local-mean threshold (see [`binarize`]).
-    Binarized(Threshold),
+    /// rxing's QR reader on the frame as it is, scanning every row for finder patterns.
+    QrWhole,
+    /// 1D readers along lines across each region of bars (see [`oned`]).
+    Linear,
+    /// rxing's QR reader on the frame binarized with a local-mean threshold (see [`binarize`]).
+    QrBinarized(Threshold),
 }
 
-/// The passes, cheapest first (see the module docs).
-const PASSES: [Pass; 2] = [
-    Pass::Whole,
-    Pass::Binarized(Threshold {
+/// The passes, QR first (see the module docs); a decoder skips those of symbologies it does
+/// not want, and one asked for a 1D symbology first tries the 1D pass first.
+const PASSES: [Pass; 3] = [
+    Pass::QrWhole,
+    Pass::Linear,
+    Pass::QrBinarized(Threshold {
         window_fraction: 0.125,
         percent: 8,
         min_delta: 6,
@@ -145,45 +131,105 @@ const PASSES: [Pass; 2] = [
 
 /// Reads codes in frames. Keeps its scratch buffers between calls, so make one per camera
 /// thread and reuse it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Decoder {
+    qr: bool,
+    linear: oned::Wanted,
+    /// Whether the 1D pass comes before the QR passes.
+    linear_first: bool,
     frame: Plane,
     integral: Vec<u32>,
     black: Vec<u8>,
+    scratch: oned::Scratch,
+}
+
+impl Default for Decoder {
+    /// A decoder of QR codes only, as [`Decoder::new`].
+    fn default() -> Self {
+        Self::with_symbologies(&[Symbology::Qr])
+    }
 }
 
 impl Decoder {
-    /// A decoder with empty scratch buffers.
+    /// A decoder of QR codes only (the pass), with empty scratch buffers.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A decoder of the given symbologies, e.g. [`Symbology::LIBRARY`] for a library
+    /// kiosk; with none given it reads nothing.
+    ///
+    /// The first one given says what the kiosk mostly sees: if it is a 1D symbology, each
+    /// frame goes to the 1D readers first and to the QR passes only if they read nothing;
+    /// otherwise QR comes first and a frame with a QR code never pays for 1D reading.
+    pub fn with_symbologies(symbologies: &[Symbology]) -> Self {
+        let wants = |s: Symbology| symbologies.contains(&s);
+        Self {
+            qr: wants(Symbology::Qr),
+            linear_first: symbologies.first().is_some_and(|&s| s != Symbology::Qr),
+            linear: oned::Wanted {
+                codabar: wants(Symbology::Codabar),
+                code128: wants(Symbology::Code128),
+                ean13: wants(Symbology::Ean13),
+            },
+            frame: Plane::default(),
+            integral: Vec::new(),
+            black: Vec::new(),
+            scratch: oned::Scratch::default(),
+        }
+    }
+
+    /// The symbologies this decoder reads, in [`Symbology::ALL`]'s order.
+    pub fn symbologies(&self) -> Vec<Symbology> {
+        let l = self.linear;
+        let on = [self.qr, l.codabar, l.code128, l.ean13];
+        Symbology::ALL
+            .into_iter()
+            .zip(on)
+            .filter_map(|(s, on)| on.then_some(s))
+            .collect()
     }
 
     /// Every code read in `frame`, each text once, in the order found; empty if none.
     pub fn decode(&mut self, frame: &image::GrayImage) -> Vec<Decoded> {
         self.frame.copy_from(frame);
         let (width, height) = (self.frame.width, self.frame.height);
+        let linear = self.linear;
+        let any_linear = linear.codabar || linear.code128 || linear.ean13;
         let mut found: Vec<Decoded> = Vec::new();
-        for (number, pass) in PASSES.into_iter().enumerate() {
+        let mut passes = PASSES;
+        if self.linear_first {
+            passes.swap(0, 1);
+        }
+        for (number, pass) in passes.into_iter().enumerate() {
             let started = std::time::Instant::now();
-            let texts = match pass {
-                Pass::Whole => qr::read(&self.frame.pixels, width, height),
-                Pass::Binarized(threshold) => {
+            let codes: Vec<(Symbology, String)> = match pass {
+                Pass::QrWhole if self.qr => qr::read(&self.frame.pixels, width, height)
+                    .into_iter()
+                    .map(|text| (Symbology::Qr, text))
+                    .collect(),
+                Pass::Linear if any_linear => oned::read(&self.frame, linear, &mut self.scratch),
+                Pass::QrBinarized(threshold) if self.qr => {
                     binarize::binarize(&self.frame, threshold, &mut self.integral, &mut self.black);
                     qr::read(&self.black, width, height)
+                        .into_iter()
+                        .map(|text| (Symbology::Qr, text))
+                        .collect()
                 }
+                _ => continue,
             };
             tracing::trace!(
                 pass = number + 1,
-                read = texts.len(),
+                read = codes.len(),
                 micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
                 "decode pass"
             );
-            for text in texts {
-                if !found.iter().any(|d| d.text == text) {
-                    found.push(Decoded {
-                        symbology: Symbology::Qr,
-                        text,
-                    });
+            for (symbology, text) in codes {
+                if !found
+                    .iter()
+                    .any(|d| d.symbology == symbology && d.text == text)
+                {
+                    found.push(Decoded { symbology, text });
                 }
             }
             if !found.is_empty() {
@@ -196,3 +242,5 @@ impl Decoder {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_1d;
