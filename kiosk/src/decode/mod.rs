@@ -2,13 +2,25 @@
 //!
 //! [`Decoder::decode`] takes one grayscale frame (the Y plane of the camera's YUYV, or an
 //! image file through [`load_gray`]) and returns every code it reads, as [`Decoded`] values.
+//! What it looks for is the kiosk's choice ([`Decoder::with_symbologies`]): a childcare
+//! kiosk reads QR passes only ([`Decoder::new`], the default); a library kiosk asks for
+//! [`Symbology::LIBRARY`] — the card's Codabar (NW-7), books' Code 128 labels and EAN-13
+//! ISBNs, and the QR pass.
+//!
 //! It never returns text that was not in a code: a QR symbol is only reported after its
 //! Reed–Solomon check succeeds and its text is valid UTF-8, and a kiosk accepts a pass only
-//! after its Ed25519 signature verifies as well (`shimin_sync::pass::verify`).
+//! after its Ed25519 signature verifies as well (`shimin_sync::pass::verify`). 1D symbols are
+//! weaker (Codabar has no check at all), so a 1D text is reported only when two scan lines
+//! read it alike, a Codabar symbol only with at least 6 data characters, an EAN-13 only with
+//! its check digit right, a Code 128 only with its modulus-103 check right, each with the
+//! quiet zones rxing's row readers ask for. The library card number is then checked for its
+//! library's length and check digit (`shimin_sync::library::card`). A Codabar text keeps its
+//! start and stop characters (`A2100000000016B`), which that check accepts and NW-7's
+//! modulus-16 scheme needs.
 //!
 //! # How QR codes are read, and why so
 //!
-//! rxing (a pure-Rust port of ZXing, QR only: `features = ["qrcode", …]`) does the reading,
+//! rxing (a pure-Rust port of ZXing, features `qrcode` and `oned`) does the reading,
 //! through its port of ZXing-C++'s QR detector, falling back to ZXing's classic detector.
 //! The design card named rqrr; it was measured on the hard set of camera-like frames
 //! (`scripts/bench-decode`, figures in BENCHMARKS.md) and replaced:
@@ -23,24 +35,40 @@
 //!
 //! The price is compile time: the rxing crate is one large unit (~55 s of one core in a
 //! debug build with the workspace's `opt-level = 1` for dependencies, measured while the
-//! machine was shared); of what it pulls in, only `num` and `codepage-437` are not already
-//! in the workspace (regex, chrono and encoding_rs come with tracing-subscriber, rumqttd and
-//! the portal). About a minute more for CI, which was at ~24 of its 30 minutes. Codabar (the
-//! library card) will need its `oned` feature, which costs a little more.
+//! machine was shared); of what it pulls in, only `num`, `codepage-437` and (for `oned`) the
+//! small proc-macro crate `rxing-one-d-proc-derive` are not already in the workspace (regex,
+//! chrono and encoding_rs come with tracing-subscriber, rumqttd and the portal).
+//!
+//! # How 1D barcodes are read
+//!
+//! rxing's 1D readers (like zbar's and ZXing-C++'s) scan rows, and a row must cross every
+//! bar: a card turned 30–60° on the phone is missed by all three scanning the frame's rows
+//! and columns. So the readers are not given the frame but scan lines at the barcode's own
+//! angle (`regions.rs`, `oned.rs`, `scanline.rs`): blocks of 16×16 pixels whose edges all
+//! point one way (gradient structure tensor) are joined into regions; each region is crossed
+//! by parallel lines 4 px apart, sampled every half pixel, thresholded at the midpoint of
+//! the local darkest and lightest, and read forwards and backwards. Finding the regions
+//! took ~1.5 ms of a 1280×720 frame and reading one a fraction of a millisecond (a middle
+//! line with fewer than 30 edges ends it at once). Rotated copies of the whole frame were not
+//! tried: a row crosses every bar of a card-shaped symbol only within ~±8° of its axis, so
+//! a dozen copies would be needed.
+//!
+//! # Passes
 //!
 //! Each frame goes through passes, stopping at the first that reads a code:
 //!
-//! 1. rxing on the frame as it is, `TryHarder` on (every row scanned for finder patterns);
-//! 2. rxing on a copy binarized with a local-mean threshold (`binarize.rs`): a pixel is black
-//!    when clearly darker than the mean of a window an eighth of the frame wide. This
+//! 1. QR: rxing on the frame as it is, `TryHarder` on (every row scanned for finder patterns);
+//! 2. 1D: the scan lines above, if any 1D symbology is wanted;
+//! 3. QR again, on a copy binarized with a local-mean threshold (`binarize.rs`): a pixel is
+//!    black when clearly darker than the mean of a window an eighth of the frame wide. This
 //!    follows glare spots and shadows across the phone that defeat rxing's own block-wise
 //!    binarizer on a few frames.
 //!
-//! Most frames are read by pass 1; a frame without a code pays for both (~2× the median).
-//! The kiosk decodes on its own thread and keeps only the newest frame, so a slow frame
-//! delays the next answer but never queues work.
-//!
-//! [`Symbology`] leaves room for the library card's Codabar, which comes later.
+//! A decoder whose first symbology is a 1D one (as [`Symbology::LIBRARY`]) runs pass 2
+//! first, as most of what a library counter sees is cards and books; a QR frame then pays
+//! ~1.5 ms more (BENCHMARKS.md). Otherwise a frame with a QR code never pays for 1D reading.
+//! A frame without a code pays for every pass. The kiosk decodes on its own thread and keeps
+//! only the newest frame, so a slow frame delays the next answer but never queues work.
 
 mod binarize;
 pub mod cli;
