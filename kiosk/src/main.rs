@@ -40,6 +40,16 @@ enum Command {
         /// Print JSON lines: {"file", "symbology", "text"}.
         #[arg(long)]
         json: bool,
+        /// What to look for, comma-separated, tried in this order: qr, codabar (NW-7, the
+        /// library card; its text keeps the start/stop characters A-D), code128, ean13.
+        /// Default: all four, QR first.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "qr,codabar,code128,ean13",
+            value_name = "LIST"
+        )]
+        symbology: Vec<kiosk::decode::Symbology>,
         /// Image files.
         #[arg(required = true)]
         images: Vec<PathBuf>,
@@ -58,6 +68,10 @@ fn main() -> anyhow::Result<()> {
             frames,
         }),
         Command::Library { config, frames } => kiosk::library_run::main(&config, frames),
-        Command::Decode { json, images } => kiosk::decode::cli::run(json, &images),
+        Command::Decode {
+            json,
+            symbology,
+            images,
+        } => kiosk::decode::cli::run(json, &symbology, &images),
     }
 }

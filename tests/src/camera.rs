@@ -53,6 +53,8 @@ pub struct CameraParams {
     pub contrast: f32,
     /// Whether the background is cluttered (else a plain gradient).
     pub clutter: bool,
+    /// Whether the code is printed on a paper label (matte, no bezel) instead of a phone.
+    pub paper: bool,
 }
 
 impl Default for CameraParams {
@@ -69,6 +71,7 @@ impl Default for CameraParams {
             shading: 0.2,
             contrast: 0.85,
             clutter: true,
+            paper: false,
         }
     }
 }
@@ -95,6 +98,7 @@ impl CameraParams {
             shading: lerp(0.1, 0.65) * rng.range(0.5, 1.0),
             contrast: lerp(0.9, 0.35) * rng.range(0.9, 1.1),
             clutter: true,
+            paper: false,
         }
     }
 }
@@ -157,10 +161,16 @@ fn phone_image(code: &GrayImage, params: &CameraParams, rng: &mut Rng) -> Phone 
     let (pw, ph) = (sw + 2 * bezel, sh + 2 * bezel + bezel);
     let contrast = params.contrast.clamp(0.05, 1.0);
     // Screens glow: their white is often brighter than the room, black is never black.
-    let white = rng.range(200.0, 250.0);
+    // Paper is matte and its edge is paper too.
+    let white = rng.range(200.0, 250.0) * if params.paper { 0.85 } else { 1.0 };
     let black = white - (white - 10.0) * contrast;
     let shade = |v: u8| Luma([(black + (white - black) * f32::from(v) / 255.0) as u8]);
-    let mut image = GrayImage::from_pixel(pw, ph, Luma([rng.range(15.0, 45.0) as u8]));
+    let edge = if params.paper {
+        white * 0.95
+    } else {
+        rng.range(15.0, 45.0)
+    };
+    let mut image = GrayImage::from_pixel(pw, ph, Luma([edge as u8]));
     for y in 0..sh {
         for x in 0..sw {
             image.put_pixel(bezel + x, bezel + y, shade(255));

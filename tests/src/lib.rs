@@ -244,6 +244,7 @@ async fn wait_for_port(child: &mut Child, port: u16, timeout: Duration, log: &Pa
     }
 }
 
+pub mod barcodes;
 mod browser;
 pub mod camera;
 pub mod demo;

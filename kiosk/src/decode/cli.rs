@@ -1,18 +1,21 @@
-//! `kiosk decode [--json] IMAGE...`: print every code found in each image.
+//! `kiosk decode [--json] [--symbology LIST] IMAGE...`: print every code found in each image.
 //!
-//! One line per code: its text, or with `--json` an object `{"file", "symbology", "text"}`.
+//! One line per code: its text, or with `--json` an object `{"file", "symbology", "text"}`
+//! (`symbology` one of `qr`, `codabar`, `code128`, `ean13`). `--symbology` says what to look
+//! for and in which order (default: all four, QR first; see
+//! [`Decoder::with_symbologies`]).
 //! An image with no code prints nothing. An unreadable image is reported on stderr and the
 //! others are still decoded; the command then exits with status 1 at the end.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use super::{Decoded, Decoder, load_gray};
+use super::{Decoded, Decoder, Symbology, load_gray};
 
-/// Decodes every image and prints one line per code found; exits the process with status 1
-/// after the last image if any image could not be read.
-pub fn run(json: bool, images: &[PathBuf]) -> anyhow::Result<()> {
-    let mut decoder = Decoder::new();
+/// Decodes every image for `symbologies` and prints one line per code found; exits the
+/// process with status 1 after the last image if any image could not be read.
+pub fn run(json: bool, symbologies: &[Symbology], images: &[PathBuf]) -> anyhow::Result<()> {
+    let mut decoder = Decoder::with_symbologies(symbologies);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut unreadable = 0usize;
@@ -59,7 +62,6 @@ fn line(json: bool, path: &std::path::Path, decoded: &Decoded) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::Symbology;
 
     #[test]
     fn json_line_names_file_symbology_and_text() {

@@ -7,7 +7,14 @@ use super::*;
 
 /// `text` as a QR code at `module` pixels per module with a 4-module quiet zone, placed at
 /// (`left`, `top`) on a `width`×`height` canvas of gray `background`.
-fn qr_frame(text: &str, module: u32, width: u32, height: u32, left: u32, top: u32) -> GrayImage {
+pub(super) fn qr_frame(
+    text: &str,
+    module: u32,
+    width: u32,
+    height: u32,
+    left: u32,
+    top: u32,
+) -> GrayImage {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).unwrap();
     let n = code.width() as u32;
     let colors = code.to_colors();
