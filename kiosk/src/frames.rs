@@ -17,7 +17,7 @@ use std::{
 
 use tokio::sync::mpsc;
 
-use crate::decode::{Decoder, load_gray};
+use crate::decode::{Decoded, Decoder, load_gray};
 
 /// One camera frame.
 #[derive(Debug, Clone)]
@@ -33,8 +33,8 @@ pub enum Frame {
 pub enum Scanned {
     /// The codes found in a frame.
     Codes {
-        /// Their texts (at least one).
-        texts: Vec<String>,
+        /// The codes, each with its symbology (at least one).
+        codes: Vec<Decoded>,
         /// When the source handed the frame over (the screen measures its answer from here).
         arrived: Instant,
     },
@@ -181,10 +181,13 @@ impl Pipeline {
     }
 }
 
-/// Starts reading frames from `source` and decoding them; every frame with a code (or that
-/// cannot be read) is reported on `results`, and every frame read is shown to `preview`.
+/// Starts reading frames from `source` and decoding them with `decoder` (a childcare kiosk's
+/// reads QR only, a library counter's NW-7, Code 128 and EAN-13 as well); every frame with a
+/// code (or that cannot be read) is reported on `results`, and every frame read is shown to
+/// `preview`.
 pub fn spawn_pipeline(
     mut source: impl FrameSource,
+    mut decoder: Decoder,
     results: mpsc::Sender<Scanned>,
     preview: Option<PreviewFn>,
 ) -> std::io::Result<Pipeline> {
@@ -206,7 +209,6 @@ pub fn spawn_pipeline(
         std::thread::Builder::new()
             .name("decode".into())
             .spawn(move || {
-                let mut decoder = Decoder::new();
                 while let Some((arrived, frame)) = latest.take() {
                     let result = decode_frame(&mut decoder, frame, arrived, preview.as_ref());
                     if let Some(result) = result
@@ -244,9 +246,9 @@ fn decode_frame(
         preview(&image);
     }
     let started = std::time::Instant::now();
-    let texts: Vec<String> = decoder.decode(&image).into_iter().map(|d| d.text).collect();
-    tracing::trace!(codes = texts.len(), elapsed = ?started.elapsed(), "decoded a frame");
-    (!texts.is_empty()).then_some(Scanned::Codes { texts, arrived })
+    let codes = decoder.decode(&image);
+    tracing::trace!(codes = codes.len(), elapsed = ?started.elapsed(), "decoded a frame");
+    (!codes.is_empty()).then_some(Scanned::Codes { codes, arrived })
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use crate::{
         sip2::link::{Sip2Link, Sip2Settings},
         worker::{self, WorkerSettings},
     },
+    decode::{Decoder, Symbology},
     frames::{DirFrames, Scanned, spawn_pipeline},
     ui::{app::run_window, library::LibraryScreen, settings::UiSettings},
 };
@@ -110,22 +111,29 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
 
     let ctx = eframe::egui::Context::default();
     let (scan_tx, mut scans) = tokio::sync::mpsc::channel(16);
+    // The card's NW-7 and the books' Code 128 or EAN-13 first, then the portal's QR.
+    let decoder = Decoder::with_symbologies(&Symbology::LIBRARY);
     let pipeline = match frames {
         Some(dir) => {
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("creating the frames folder {}", dir.display()))?;
             tracing::info!(dir = %dir.display(), "watching the frames folder");
-            spawn_pipeline(DirFrames::new(&dir), scan_tx, None)?
+            spawn_pipeline(DirFrames::new(&dir), decoder, scan_tx, None)?
         }
-        None => spawn_pipeline(CameraFrames::new(settings.camera.clone()), scan_tx, None)?,
+        None => spawn_pipeline(
+            CameraFrames::new(settings.camera.clone()),
+            decoder,
+            scan_tx,
+            None,
+        )?,
     };
-    let (texts_tx, texts) = std::sync::mpsc::channel();
+    let (codes_tx, codes) = std::sync::mpsc::channel();
     let wake = ctx.clone();
     runtime.spawn(async move {
-        while let Some(Scanned::Codes { texts, .. }) = scans.recv().await {
-            for text in texts {
-                tracing::info!(%text, "scanned");
-                if texts_tx.send(text).is_err() {
+        while let Some(Scanned::Codes { codes, .. }) = scans.recv().await {
+            for code in codes {
+                tracing::info!(text = %code.text, symbology = %code.symbology, "scanned");
+                if codes_tx.send(code).is_err() {
                     return;
                 }
             }
@@ -134,7 +142,7 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
     });
     let screen = LibraryScreen::new(
         Counter::new(settings.card.clone(), Mode::Lend),
-        texts,
+        codes,
         jobs,
         answers,
     );

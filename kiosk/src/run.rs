@@ -20,6 +20,7 @@ use crate::{
     clock::{Clock, SystemClock},
     config::Settings,
     core::Kiosk,
+    decode::Decoder,
     feedback,
     frames::{DirFrames, spawn_pipeline},
     store::SqliteStore,
@@ -161,13 +162,13 @@ async fn run(
             let frames = DirFrames::new(dir);
             // Tests wait for this line before showing frames: files older than it are skipped.
             tracing::info!(dir = %dir.display(), "watching the frames folder");
-            Some(spawn_pipeline(frames, scan_tx, preview)?)
+            Some(spawn_pipeline(frames, Decoder::new(), scan_tx, preview)?)
         }
         None => {
             // A missing camera is logged and retried by the source itself; syncing goes on.
             tracing::info!(device = %settings.camera.device.display(), "reading the camera");
             let camera = CameraFrames::new(settings.camera.clone());
-            Some(spawn_pipeline(camera, scan_tx, preview)?)
+            Some(spawn_pipeline(camera, Decoder::new(), scan_tx, preview)?)
         }
     };
 

@@ -112,9 +112,9 @@ impl Shell {
     fn scanned(&mut self, scanned: Scanned) {
         let now = self.clock.now();
         match scanned {
-            Scanned::Codes { texts, arrived } => {
-                for text in texts {
-                    let mut answer = self.kiosk.scan(&text, now);
+            Scanned::Codes { codes, arrived } => {
+                for code in codes {
+                    let mut answer = self.kiosk.scan(&code.text, now);
                     answer.frame_arrived = Some(arrived);
                     self.answer(&answer);
                 }

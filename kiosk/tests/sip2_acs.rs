@@ -44,6 +44,7 @@ fn start_on(port: u16) -> (Acs, Sip) {
         .arg(script)
         .arg(port.to_string())
         .stdin(Stdio::null())
+        .stdout(Stdio::null())
         .spawn()
         .expect("python3 with pysip2 (scripts/test installs it)");
     let acs = Acs(child);

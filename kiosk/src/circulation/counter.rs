@@ -5,9 +5,12 @@
 //! The state never waits for the library system: a scan becomes a [`Job`] at once, jobs are
 //! done in order by the worker ([`super::worker`]), and their answers come back as
 //! [`Answer`]s. The camera sees a barcode many times a second, so a code already handled in
-//! this session is ignored; nothing the librarian scans is dropped.
+//! this session is ignored; nothing the librarian scans is dropped. Libraries whose books also
+//! carry NW-7 labels that pass for card numbers are not told apart yet (a card prefix would).
 
 use shimin_sync::library::card::CardRules;
+
+use crate::decode::Symbology;
 
 use super::{Block, Lent, Patron, Returned};
 
@@ -139,9 +142,15 @@ impl Counter {
         }
     }
 
-    /// A decoded code: the job it makes, if any (none for a repeat or a refused scan).
-    pub fn scan(&mut self, text: &str) -> Option<Job> {
-        let card = self.rules.read(text).ok();
+    /// A decoded code: the job it makes, if any (none for a repeat or a refused scan). A card
+    /// is an NW-7 symbol (the card, or its barcode on the phone) or the portal's QR whose text
+    /// is a card number by the library's rules; a Code 128 or EAN-13 label is always a book,
+    /// even when its digits would pass for a card number.
+    pub fn scan(&mut self, symbology: Symbology, text: &str) -> Option<Job> {
+        let card = match symbology {
+            Symbology::Codabar | Symbology::Qr => self.rules.read(text).ok(),
+            _ => None,
+        };
         match (self.mode, card) {
             (Mode::Lend, Some(card)) => {
                 if self

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
+use crate::decode::Symbology::{Codabar, Code128, Ean13, Qr};
 
 const CARD: &str = "2100000005";
 const OTHER_CARD: &str = "2100000013";
@@ -30,18 +31,18 @@ fn a_card_then_books_makes_one_job_each_and_repeats_none() {
     let mut counter = Counter::new(CardRules::default(), Mode::Lend);
     // The card as the camera reads its NW-7 barcode.
     assert_eq!(
-        counter.scan(&format!("A{CARD}A")),
+        counter.scan(Codabar, &format!("A{CARD}A")),
         Some(Job::Patron(CARD.into()))
     );
-    assert_eq!(counter.scan(CARD), None, "the same card again");
+    assert_eq!(counter.scan(Codabar, CARD), None, "the same card again");
     let lend = |item: &str| Job::Lend {
         card: CARD.into(),
         item: item.into(),
     };
     // Books are lent while the patron is still being looked up: nothing waits.
-    assert_eq!(counter.scan(BOOK), Some(lend(BOOK)));
-    assert_eq!(counter.scan(BOOK), None, "a book seen twice");
-    assert_eq!(counter.scan(BOOK2), Some(lend(BOOK2)));
+    assert_eq!(counter.scan(Code128, BOOK), Some(lend(BOOK)));
+    assert_eq!(counter.scan(Code128, BOOK), None, "a book seen twice");
+    assert_eq!(counter.scan(Ean13, BOOK2), Some(lend(BOOK2)));
     counter.answer(Answer::Patron(patron(CARD, Vec::new())));
     counter.answer(Answer::Lent(lent(BOOK2)));
     counter.answer(Answer::Queued(BOOK.into()));
@@ -56,12 +57,12 @@ fn a_card_then_books_makes_one_job_each_and_repeats_none() {
 #[test]
 fn a_book_before_a_card_or_for_a_blocked_patron_is_not_lent() {
     let mut counter = Counter::new(CardRules::default(), Mode::Lend);
-    assert_eq!(counter.scan(BOOK), None);
+    assert_eq!(counter.scan(Code128, BOOK), None);
     assert_eq!(counter.notice, Some(Notice::CardFirst));
-    counter.scan(CARD);
+    counter.scan(Codabar, CARD);
     counter.answer(Answer::Patron(patron(CARD, vec![Block::Overdue])));
     assert_eq!(counter.blocks(), [Block::Overdue]);
-    assert_eq!(counter.scan(BOOK), None);
+    assert_eq!(counter.scan(Code128, BOOK), None);
     assert_eq!(counter.notice, Some(Notice::Blocked));
     assert!(counter.items.is_empty());
 }
@@ -69,10 +70,10 @@ fn a_book_before_a_card_or_for_a_blocked_patron_is_not_lent() {
 #[test]
 fn a_new_card_starts_a_new_session_and_late_answers_are_ignored() {
     let mut counter = Counter::new(CardRules::default(), Mode::Lend);
-    counter.scan(CARD);
-    counter.scan(BOOK);
+    counter.scan(Codabar, CARD);
+    counter.scan(Code128, BOOK);
     assert_eq!(
-        counter.scan(OTHER_CARD),
+        counter.scan(Qr, OTHER_CARD),
         Some(Job::Patron(OTHER_CARD.into()))
     );
     assert!(counter.items.is_empty());
@@ -86,11 +87,11 @@ fn a_new_card_starts_a_new_session_and_late_answers_are_ignored() {
 #[test]
 fn return_mode_takes_books_back_and_ignores_cards() {
     let mut counter = Counter::new(CardRules::default(), Mode::Lend);
-    counter.scan(CARD);
+    counter.scan(Codabar, CARD);
     counter.switch(Mode::Return);
     assert_eq!(counter.patron, None);
-    assert_eq!(counter.scan(BOOK), Some(Job::Return(BOOK.into())));
-    assert_eq!(counter.scan(CARD), None);
+    assert_eq!(counter.scan(Code128, BOOK), Some(Job::Return(BOOK.into())));
+    assert_eq!(counter.scan(Codabar, CARD), None);
     assert_eq!(counter.notice, Some(Notice::NotInReturn));
     counter.answer(Answer::Refused {
         item: BOOK.into(),
@@ -99,5 +100,19 @@ fn return_mode_takes_books_back_and_ignores_cards() {
     assert_eq!(
         counter.items[0].state,
         ItemState::Refused("Item not checked out".into())
+    );
+}
+
+#[test]
+fn a_book_label_is_a_book_even_when_its_digits_pass_for_a_card() {
+    let mut counter = Counter::new(CardRules::default(), Mode::Lend);
+    counter.scan(Codabar, CARD);
+    // A Code 128 label whose digits are a valid card number.
+    assert_eq!(
+        counter.scan(Code128, OTHER_CARD),
+        Some(Job::Lend {
+            card: CARD.into(),
+            item: OTHER_CARD.into()
+        })
     );
 }

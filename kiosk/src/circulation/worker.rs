@@ -32,7 +32,7 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         Self {
             loan_days: 14,
-            replay_every: Duration::from_secs(30),
+            replay_every: Duration::from_secs(10),
         }
     }
 }
@@ -61,6 +61,7 @@ async fn run(
         tokio::select! {
             job = jobs.recv() => {
                 let Some(job) = job else { return };
+                tracing::debug!(?job, "circulation job");
                 let answer = match handle(ils.as_mut(), &queue, settings, job).await {
                     Ok(answer) => answer,
                     Err(error) => {

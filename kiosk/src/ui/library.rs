@@ -11,16 +11,19 @@ use super::{
     draw::{AMBER, BLUE, GREEN, RED, big_button, tr},
     model::Lang,
 };
-use crate::circulation::{
-    Block,
-    counter::{Answer, Counter, ItemState, Job, Mode, Notice},
+use crate::{
+    circulation::{
+        Block,
+        counter::{Answer, Counter, ItemState, Job, Mode, Notice},
+    },
+    decode::Decoded,
 };
 
 /// The counter screen and its channels.
 pub struct LibraryScreen {
     counter: Counter,
     lang: Lang,
-    scans: mpsc::Receiver<String>,
+    scans: mpsc::Receiver<Decoded>,
     jobs: tokio::sync::mpsc::UnboundedSender<Job>,
     answers: tokio::sync::mpsc::UnboundedReceiver<Answer>,
     /// The patron was taken on trust (the library system did not answer).
@@ -31,7 +34,7 @@ impl LibraryScreen {
     /// A screen in `counter`'s mode, fed by `scans`, asking the worker through `jobs`.
     pub fn new(
         counter: Counter,
-        scans: mpsc::Receiver<String>,
+        scans: mpsc::Receiver<Decoded>,
         jobs: tokio::sync::mpsc::UnboundedSender<Job>,
         answers: tokio::sync::mpsc::UnboundedReceiver<Answer>,
     ) -> Self {
@@ -47,8 +50,10 @@ impl LibraryScreen {
 
     /// Takes what arrived: scans become jobs, answers fill the session in.
     fn take(&mut self) {
-        while let Ok(text) = self.scans.try_recv() {
-            if let Some(job) = self.counter.scan(&text) {
+        while let Ok(code) = self.scans.try_recv() {
+            let job = self.counter.scan(code.symbology, &code.text);
+            tracing::debug!(text = %code.text, symbology = %code.symbology, ?job, "counter scan");
+            if let Some(job) = job {
                 if matches!(job, Job::Patron(_)) {
                     self.offline = false;
                 }

@@ -15,8 +15,16 @@ use crate::{
         Block, Lent, Patron,
         counter::{Answer, Counter, Job, Mode},
     },
+    decode::{Decoded, Symbology},
     ui::fonts,
 };
+
+fn code(symbology: Symbology, text: &str) -> Decoded {
+    Decoded {
+        symbology,
+        text: text.into(),
+    }
+}
 
 const CARD: &str = "2100000005";
 const BOOK: &str = "3000000000019";
@@ -24,7 +32,7 @@ const BOOK2: &str = "3000000000027";
 
 struct Desk {
     harness: Harness<'static, LibraryScreen>,
-    scans: mpsc::Sender<String>,
+    scans: mpsc::Sender<Decoded>,
     jobs: tokio::sync::mpsc::UnboundedReceiver<Job>,
     answers: tokio::sync::mpsc::UnboundedSender<Answer>,
 }
@@ -77,8 +85,13 @@ fn a_card_then_two_books_are_lent_as_the_answers_come() {
         &counter,
         "図書館利用カード（スマートフォンのバーコード）をかざしてください"
     ));
-    for code in [format!("A{CARD}A"), BOOK.into(), BOOK.into(), BOOK2.into()] {
-        counter.scans.send(code).unwrap();
+    for scanned in [
+        code(Symbology::Codabar, &format!("A{CARD}A")),
+        code(Symbology::Code128, BOOK),
+        code(Symbology::Code128, BOOK),
+        code(Symbology::Ean13, BOOK2),
+    ] {
+        counter.scans.send(scanned).unwrap();
     }
     counter.harness.run();
     // Three jobs at once, the repeated book once only.
@@ -127,7 +140,7 @@ fn a_card_then_two_books_are_lent_as_the_answers_come() {
 #[test]
 fn a_blocked_patron_is_told_why_in_plain_words_and_no_book_is_sent() {
     let mut counter = start();
-    counter.scans.send(CARD.into()).unwrap();
+    counter.scans.send(code(Symbology::Codabar, CARD)).unwrap();
     counter.harness.run();
     counter
         .answers
@@ -135,7 +148,7 @@ fn a_blocked_patron_is_told_why_in_plain_words_and_no_book_is_sent() {
         .unwrap();
     counter.harness.run();
     assert!(text_on_screen(&counter, "返却期限を過ぎた本があります"));
-    counter.scans.send(BOOK.into()).unwrap();
+    counter.scans.send(code(Symbology::Code128, BOOK)).unwrap();
     counter.harness.run();
     assert!(text_on_screen(&counter, "このかたには貸出できません"));
     let mut sent = Vec::new();
@@ -154,7 +167,7 @@ fn return_mode_takes_books_back() {
         &counter,
         "返却する本のバーコードをかざしてください"
     ));
-    counter.scans.send(BOOK.into()).unwrap();
+    counter.scans.send(code(Symbology::Code128, BOOK)).unwrap();
     counter.harness.run();
     assert_eq!(counter.jobs.try_recv().ok(), Some(Job::Return(BOOK.into())));
     counter

@@ -3,6 +3,9 @@ independent SIP2 server: framing, checksums, sequence numbers, required fields) 
 handlers over a small in-memory catalogue. UTF-8, so patrons have Japanese names.
 
     python3 acs.py PORT
+
+Each loan and return it takes is printed on stdout as one line (CHECKOUT ITEM PATRON …,
+CHECKIN ITEM …), for tests that watch it from outside.
 """
 import sys
 
@@ -15,7 +18,8 @@ PATRONS = {
     "2100000000016": {"name": "山田 花子", "blocked": False},
     "2100000000024": {"name": "佐藤 一郎", "blocked": True},
 }
-TITLES = {"3000000000019": "ぐりとぐら", "3000000000027": "はらぺこあおむし"}
+TITLES = {"3000000000019": "ぐりとぐら", "3000000000027": "はらぺこあおむし",
+          "3000000000021": "ねないこだれだ", "3000000000035": "しろくまちゃんのほっとけーき"}
 LOANS = {}  # item -> patron
 
 app = SIP2Server(institution_id="SHIMINLIB", login_required=True, encoding="utf-8")
@@ -68,6 +72,8 @@ def checkout(req, ctx):
         why = "Item already charged"
     if why is None:
         LOANS[item] = req.patron_identifier
+        # One line per loan on stdout, for end-to-end tests that watch the library system.
+        print(f"CHECKOUT {item} {req.patron_identifier} no_block={req.no_block}", flush=True)
     return CheckoutResponse(
         ok="0" if why else "1", renewal_ok="N", magnetic_media="N", desensitize="Y",
         transaction_date=ctx.now_18(), institution_id=req.institution_id,
@@ -90,6 +96,8 @@ def renew(req, ctx):
 @app.route(CHECKIN)
 def checkin(req, ctx):
     ok = LOANS.pop(req.item_identifier, None) is not None
+    if ok:
+        print(f"CHECKIN {req.item_identifier} no_block={req.no_block}", flush=True)
     return CheckinResponse(
         ok="1" if ok else "0", resensitize="Y", magnetic_media="N", alert="N",
         transaction_date=ctx.now_18(), institution_id=req.institution_id,
