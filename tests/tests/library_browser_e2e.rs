@@ -1,14 +1,20 @@
 //! 図書館利用カードの登録/表示 in headless Chromium on a `--demo` portal, as the city's guide
 //! describes it: the demo citizen opens「図書館利用カードの登録/表示」, then「図書館利用カード設定」,
 //! types the number twice, chooses a photo of the card, and sends; the page shows the card's
-//! barcode, which an independent decoder (zbar) reads from the screenshot. Then the portal is
-//! stopped and the card still opens: the service worker kept it.
+//! barcode, which an independent decoder (zbar) reads from the screenshot, and the kiosk's
+//! decoder from a camera-like frame of it. Then the portal is stopped and the card still
+//! opens: the service worker kept it.
 
 use std::{path::Path, process::Command, time::Duration};
 
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
-use shimin_e2e::{Browser, Portal, screenshot_dir};
+use shimin_e2e::{
+    Browser, Portal,
+    camera::{CameraParams, camera_frame},
+    kiosk::kiosk_bin,
+    screenshot_dir,
+};
 
 const WAIT: Duration = Duration::from_secs(30);
 /// A card number valid under the default rules (10 digits, モジュラス10 ウェイト2-1).
@@ -98,6 +104,35 @@ async fn the_demo_citizen_registers_her_card_and_shows_it_offline() -> Result<()
         ensure!(
             read == format!("A{NUMBER}A"),
             "zbar read {read:?} from the card page"
+        );
+
+        // The kiosk's decoder reads the same barcode from a camera-like frame: the card as the
+        // page drew it, on a phone turned 35° and tilted, with blur, noise and clutter.
+        let rect = browser
+            .find(Locator::Id("card-barcode"))
+            .await?
+            .rectangle()
+            .await?;
+        let page = image::open(&shot)?.into_luma8();
+        let scale = f64::from(page.width()) / 390.0;
+        let px = |v: f64| (v * scale).round().max(0.0) as u32;
+        let card = image::imageops::crop_imm(&page, px(rect.0), px(rect.1), px(rect.2), px(rect.3))
+            .to_image();
+        let params = CameraParams {
+            rotation_deg: 35.0,
+            code_px: 520.0,
+            ..CameraParams::default()
+        };
+        let frame = shots.join("library-card-camera.png");
+        camera_frame(&card, &params, 7).save(&frame)?;
+        let decoded = Command::new(kiosk_bin()?)
+            .args(["decode", "--json", "--symbology", "codabar"])
+            .arg(&frame)
+            .output()?;
+        let decoded = String::from_utf8_lossy(&decoded.stdout).into_owned();
+        ensure!(
+            decoded.contains(&format!("\"text\":\"A{NUMBER}A\"")),
+            "the kiosk decoder read {decoded:?} from the camera frame of the card page"
         );
 
         // The service worker has the card (it keeps it when it installs).
