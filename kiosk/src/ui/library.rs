@@ -9,13 +9,11 @@ use eframe::egui::{self, Color32, RichText, Ui};
 
 use super::{
     draw::{AMBER, BLUE, GREEN, RED, big_button, tr},
+    library_words::{block_words, title_or},
     model::Lang,
 };
 use crate::{
-    circulation::{
-        Block,
-        counter::{Answer, Counter, ItemState, Job, Mode, Notice},
-    },
+    circulation::counter::{Answer, Counter, ItemState, Job, Mode, Notice},
     decode::Decoded,
 };
 
@@ -172,6 +170,14 @@ impl LibraryScreen {
                     format!("{} {}", patron.name, tr(lang, "さん", ""))
                 };
                 ui.label(RichText::new(name).size(32.0).strong());
+                if !patron.loans.is_empty() {
+                    let count = patron.loans.len();
+                    let on_loan = match lang {
+                        Lang::Ja => format!("貸出中の本: {count}冊"),
+                        Lang::En => format!("On loan: {count}"),
+                    };
+                    ui.label(RichText::new(on_loan).size(22.0));
+                }
                 if patron.blocks.is_empty() {
                     ui.label(
                         RichText::new(tr(
@@ -251,46 +257,6 @@ impl LibraryScreen {
                 ui.separator();
             }
         });
-    }
-}
-
-fn title_or(title: &str, item: &str) -> String {
-    if title.is_empty() {
-        item.to_owned()
-    } else {
-        title.to_owned()
-    }
-}
-
-/// A block in words a patron understands.
-pub fn block_words(lang: Lang, block: Block) -> &'static str {
-    match block {
-        Block::NotAPatron => tr(
-            lang,
-            "このカードは使えません（登録がないか、有効期限が切れています）。",
-            "This card cannot be used (not registered, or expired).",
-        ),
-        Block::Stopped => tr(
-            lang,
-            "貸出が停止されています。",
-            "Lending is stopped on this card.",
-        ),
-        Block::CardLost => tr(
-            lang,
-            "紛失の届けが出ているカードです。",
-            "This card was reported lost.",
-        ),
-        Block::TooMany => tr(
-            lang,
-            "借りられる冊数の上限です。",
-            "You have borrowed as many items as allowed.",
-        ),
-        Block::Overdue => tr(
-            lang,
-            "返却期限を過ぎた本があります。",
-            "Some items are overdue.",
-        ),
-        Block::Fines => tr(lang, "未納の料金があります。", "There are unpaid fees."),
     }
 }
 

@@ -142,12 +142,12 @@ fn a_blocked_patron_is_told_why_in_plain_words_and_no_book_is_sent() {
     let mut counter = start();
     counter.scans.send(code(Symbology::Codabar, CARD)).unwrap();
     counter.harness.run();
-    counter
-        .answers
-        .send(Answer::Patron(hanako(vec![Block::Overdue])))
-        .unwrap();
+    let mut blocked = hanako(vec![Block::Overdue]);
+    blocked.loans = vec![BOOK2.into()];
+    counter.answers.send(Answer::Patron(blocked)).unwrap();
     counter.harness.run();
     assert!(text_on_screen(&counter, "返却期限を過ぎた本があります"));
+    assert!(text_on_screen(&counter, "貸出中の本: 1冊"));
     counter.scans.send(code(Symbology::Code128, BOOK)).unwrap();
     counter.harness.run();
     assert!(text_on_screen(&counter, "このかたには貸出できません"));
