@@ -1,15 +1,14 @@
 //! Clean 1D barcode images for the decoder's 1D hard set: the library card (NW-7 / Codabar,
 //! drawn from the portal's own modules, so the frames carry what a phone really shows) and
-//! book labels (Code 128 and EAN-13, drawn with barcoders).
+//! book labels (Code 128 from the portal's encoder too, EAN-13 drawn with barcoders).
 //!
 //! Each image is the bars at `module_px` pixels per narrow module, `height_modules` tall,
 //! black on white with quiet zones, and a line of "print" under the bars where the
 //! human-readable number goes. [`camera_frame`](crate::camera::camera_frame) then puts it on
 //! a phone or a label in a camera-like frame.
 
-use ::portal::domain::library_barcode::{QUIET_MODULES, codabar_modules};
+use ::portal::domain::library_barcode::{QUIET_MODULES, codabar_modules, code128_modules};
 use anyhow::{Context, Result};
-use barcoders::sym::code128::Code128;
 use barcoders::sym::ean13::EAN13;
 use image::{GrayImage, Luma};
 
@@ -27,9 +26,8 @@ pub fn codabar_image(symbol: &str, module_px: u32, height_modules: u32) -> Resul
 
 /// `text` (printable ASCII) as Code 128 in character set B, as a library's book label.
 pub fn code128_image(text: &str, module_px: u32, height_modules: u32) -> Result<GrayImage> {
-    let symbol = Code128::new(format!("\u{0181}{text}"))
-        .with_context(|| format!("Code 128 cannot carry {text:?}"))?;
-    Ok(draw(&symbol.encode(), module_px, height_modules))
+    let modules = code128_modules(text)?;
+    Ok(draw(&modules, module_px, height_modules))
 }
 
 /// The EAN-13 of the 12 digits `first12` (barcoders adds the check digit; an ISBN-13's
