@@ -106,8 +106,11 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
         loan_days: settings.loan_days,
         ..WorkerSettings::default()
     };
-    let (jobs, answers) =
-        worker::spawn(Box::new(Sip2Circulation::new(link)), queue, worker_settings);
+    let (jobs, answers) = worker::spawn(
+        Box::new(Sip2Circulation::new(link)),
+        Arc::clone(&queue),
+        worker_settings,
+    );
 
     let ctx = eframe::egui::Context::default();
     let (scan_tx, mut scans) = tokio::sync::mpsc::channel(16);
@@ -145,6 +148,7 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
         codes,
         jobs,
         answers,
+        queue,
     );
     let shown = run_window(ctx, &settings.ui, LibraryApp(screen));
     pipeline.stop();

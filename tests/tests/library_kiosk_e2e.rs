@@ -213,6 +213,8 @@ async fn the_counter_lends_books_to_a_card_on_a_phone_and_sends_offline_loans_la
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        // The screen reads the queue's counts once a second.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
         screen.screenshot(&screenshot_dir()?.join("library-counter-offline.png"))?;
         let back = Ils::start(port)?;
         let replayed = back.wait_for_checkouts(1, &log).await;

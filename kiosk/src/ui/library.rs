@@ -3,17 +3,21 @@
 //! arrive from the camera thread; the [`Counter`] turns each into a job for the circulation
 //! worker at once, and the worker's answers fill the lines in as they come.
 
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use eframe::egui::{self, Color32, RichText, Ui};
 
 use super::{
     draw::{AMBER, BLUE, GREEN, RED, big_button, tr},
+    library_conflicts::OfflineView,
     library_words::{block_words, title_or},
     model::Lang,
 };
 use crate::{
-    circulation::counter::{Answer, Counter, ItemState, Job, Mode, Notice},
+    circulation::{
+        counter::{Answer, Counter, ItemState, Job, Mode, Notice},
+        queue::Queue,
+    },
     decode::Decoded,
 };
 
@@ -26,15 +30,19 @@ pub struct LibraryScreen {
     answers: tokio::sync::mpsc::UnboundedReceiver<Answer>,
     /// The patron was taken on trust (the library system did not answer).
     offline: bool,
+    /// The offline queue: what waits, and what the library system refused.
+    queue: OfflineView,
 }
 
 impl LibraryScreen {
-    /// A screen in `counter`'s mode, fed by `scans`, asking the worker through `jobs`.
+    /// A screen in `counter`'s mode, fed by `scans`, asking the worker through `jobs`, showing
+    /// what waits in `queue`.
     pub fn new(
         counter: Counter,
         scans: mpsc::Receiver<Decoded>,
         jobs: tokio::sync::mpsc::UnboundedSender<Job>,
         answers: tokio::sync::mpsc::UnboundedReceiver<Answer>,
+        queue: Arc<Queue>,
     ) -> Self {
         Self {
             counter,
@@ -43,6 +51,7 @@ impl LibraryScreen {
             jobs,
             answers,
             offline: false,
+            queue: OfflineView::new(queue),
         }
     }
 
@@ -75,6 +84,10 @@ impl LibraryScreen {
         self.take();
         let lang = self.lang;
         egui::CentralPanel::default().show(ui, |ui| {
+            if self.queue.open {
+                self.queue.panel(ui, lang);
+                return;
+            }
             ui.horizontal(|ui| {
                 for (mode, ja, en) in [
                     (Mode::Lend, "貸出", "Lend"),
@@ -101,6 +114,7 @@ impl LibraryScreen {
                 if big_button(ui, tr(lang, "English", "日本語"), Color32::DARK_GRAY).clicked() {
                     self.lang = other;
                 }
+                self.queue.status(ui, lang);
             });
             ui.add_space(12.0);
             self.patron(ui, lang);

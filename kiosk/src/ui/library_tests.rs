@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use egui_kittest::{Harness, kittest::Queryable};
 use shimin_sync::library::card::CardRules;
@@ -12,8 +12,9 @@ use shimin_sync::library::card::CardRules;
 use super::LibraryScreen;
 use crate::{
     circulation::{
-        Block, Lent, Patron,
+        Block, CircError, Circulation, Lent, NoBlock, Patron, Returned,
         counter::{Answer, Counter, Job, Mode},
+        queue::{Kind, Queue},
     },
     decode::{Decoded, Symbology},
     ui::fonts,
@@ -38,6 +39,10 @@ struct Desk {
 }
 
 fn start() -> Desk {
+    start_with(Arc::new(Queue::in_memory().unwrap()))
+}
+
+fn start_with(queue: Arc<Queue>) -> Desk {
     let (scans, scans_rx) = mpsc::channel();
     let (jobs_tx, jobs) = tokio::sync::mpsc::unbounded_channel();
     let (answers, answers_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -46,6 +51,7 @@ fn start() -> Desk {
         scans_rx,
         jobs_tx,
         answers_rx,
+        Arc::clone(&queue),
     );
     let font = fonts::find(None).expect("fonts-noto-cjk (scripts/test installs it)");
     let harness = Harness::builder()
@@ -179,4 +185,60 @@ fn return_mode_takes_books_back() {
         .unwrap();
     counter.harness.run();
     assert!(text_on_screen(&counter, "できませんでした"));
+}
+
+#[test]
+fn staff_see_what_waits_and_check_off_what_the_library_system_refused() {
+    let queue = Arc::new(Queue::in_memory().unwrap());
+    let at = "2026-12-03T10:15:00".parse().unwrap();
+    let due = "2026-12-17".parse().unwrap();
+    queue.push(Kind::Lend, CARD, BOOK2, at, due).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let replayed = runtime.block_on(queue.replay(&mut Refuses)).unwrap();
+    assert_eq!(replayed.conflicts, 1);
+    queue.push(Kind::Lend, CARD, BOOK, at, due).unwrap();
+    let mut counter = start_with(Arc::clone(&queue));
+    counter.harness.run();
+    assert!(text_on_screen(&counter, "未送信 1件"));
+    counter.harness.get_by_label("要確認 1件").click();
+    counter.harness.run();
+    assert!(text_on_screen(
+        &counter,
+        "12/03 10:15 貸出 2100000005 3000000000027"
+    ));
+    assert!(text_on_screen(&counter, "Item already charged"));
+    counter.harness.get_by_label("確認しました").click();
+    counter.harness.run();
+    assert!(queue.conflicts().unwrap().is_empty());
+    assert!(text_on_screen(&counter, "確認が必要な記録はありません"));
+    counter.harness.get_by_label("戻る").click();
+    counter.harness.run();
+    assert!(text_on_screen(
+        &counter,
+        "図書館利用カード（スマートフォンのバーコード）をかざしてください"
+    ));
+}
+
+/// A library system that refuses every transaction, as one does a book lent to someone else.
+struct Refuses;
+
+#[async_trait::async_trait]
+impl Circulation for Refuses {
+    async fn patron(&mut self, _card: &str) -> Result<Patron, CircError> {
+        Err(CircError::Refused(String::new()))
+    }
+
+    async fn lend(&mut self, _: &str, _: &str, _: Option<NoBlock>) -> Result<Lent, CircError> {
+        Err(CircError::Refused("Item already charged".into()))
+    }
+
+    async fn renew(&mut self, _: &str, _: &str, _: Option<NoBlock>) -> Result<Lent, CircError> {
+        Err(CircError::Refused(String::new()))
+    }
+
+    async fn give_back(&mut self, _: &str, _: Option<NoBlock>) -> Result<Returned, CircError> {
+        Err(CircError::Refused(String::new()))
+    }
 }

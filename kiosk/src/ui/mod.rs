@@ -10,6 +10,7 @@ pub mod app;
 pub mod draw;
 pub mod fonts;
 pub mod library;
+mod library_conflicts;
 mod library_words;
 pub mod model;
 pub mod preview;
