@@ -20,7 +20,12 @@ use crate::{
     },
     decode::{Decoder, Symbology},
     frames::{DirFrames, Scanned, spawn_pipeline},
-    ui::{app::run_window, library::LibraryScreen, settings::UiSettings},
+    ui::{
+        app::run_window,
+        library::LibraryScreen,
+        preview::{PreviewSlot, preview_fn},
+        settings::UiSettings,
+    },
 };
 
 /// The library kiosk's settings (a TOML file; see `config/library-kiosk.toml`).
@@ -113,6 +118,8 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
     );
 
     let ctx = eframe::egui::Context::default();
+    let slot = Arc::new(PreviewSlot::default());
+    let preview = || Some(preview_fn(Arc::clone(&slot), ctx.clone()));
     let (scan_tx, mut scans) = tokio::sync::mpsc::channel(16);
     // The card's NW-7 and the books' Code 128 or EAN-13 first, then the portal's QR.
     let decoder = Decoder::with_symbologies(&Symbology::LIBRARY);
@@ -121,13 +128,13 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("creating the frames folder {}", dir.display()))?;
             tracing::info!(dir = %dir.display(), "watching the frames folder");
-            spawn_pipeline(DirFrames::new(&dir), decoder, scan_tx, None)?
+            spawn_pipeline(DirFrames::new(&dir), decoder, scan_tx, preview())?
         }
         None => spawn_pipeline(
             CameraFrames::new(settings.camera.clone()),
             decoder,
             scan_tx,
-            None,
+            preview(),
         )?,
     };
     let (codes_tx, codes) = std::sync::mpsc::channel();
@@ -149,6 +156,7 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
         jobs,
         answers,
         queue,
+        slot,
     );
     let shown = run_window(ctx, &settings.ui, LibraryApp(screen));
     pipeline.stop();

@@ -12,6 +12,7 @@ use super::{
     library_conflicts::OfflineView,
     library_words::{block_words, title_or},
     model::Lang,
+    preview::{PreviewSlot, PreviewTexture},
 };
 use crate::{
     circulation::{
@@ -32,17 +33,21 @@ pub struct LibraryScreen {
     offline: bool,
     /// The offline queue: what waits, and what the library system refused.
     queue: OfflineView,
+    /// The camera's newest frame, from the decoding thread.
+    preview: Arc<PreviewSlot>,
+    camera: PreviewTexture,
 }
 
 impl LibraryScreen {
     /// A screen in `counter`'s mode, fed by `scans`, asking the worker through `jobs`, showing
-    /// what waits in `queue`.
+    /// what waits in `queue` and the camera's view from `preview`.
     pub fn new(
         counter: Counter,
         scans: mpsc::Receiver<Decoded>,
         jobs: tokio::sync::mpsc::UnboundedSender<Job>,
         answers: tokio::sync::mpsc::UnboundedReceiver<Answer>,
         queue: Arc<Queue>,
+        preview: Arc<PreviewSlot>,
     ) -> Self {
         Self {
             counter,
@@ -52,6 +57,8 @@ impl LibraryScreen {
             answers,
             offline: false,
             queue: OfflineView::new(queue),
+            preview,
+            camera: PreviewTexture::default(),
         }
     }
 
@@ -82,6 +89,7 @@ impl LibraryScreen {
     /// Draws the screen.
     pub fn frame(&mut self, ui: &mut Ui) {
         self.take();
+        self.camera.update(ui.ctx(), &self.preview);
         let lang = self.lang;
         egui::CentralPanel::default().show(ui, |ui| {
             if self.queue.open {
@@ -117,30 +125,38 @@ impl LibraryScreen {
                 self.queue.status(ui, lang);
             });
             ui.add_space(12.0);
-            self.patron(ui, lang);
-            if let Some(notice) = self.counter.notice {
-                let text = match notice {
-                    Notice::CardFirst => tr(
-                        lang,
-                        "先に図書館利用カードをかざしてください。",
-                        "Show the library card first.",
-                    ),
-                    Notice::Blocked => tr(
-                        lang,
-                        "このかたには貸出できません。窓口の職員にご相談ください。",
-                        "No lending to this patron. Please ask the staff.",
-                    ),
-                    Notice::NotInReturn => tr(
-                        lang,
-                        "返却ではカードは不要です。本のバーコードをかざしてください。",
-                        "Returns need no card: show the books.",
-                    ),
-                };
-                ui.label(RichText::new(text).size(24.0).color(AMBER));
-            }
-            ui.add_space(8.0);
-            self.items(ui, lang);
+            ui.columns(2, |columns| {
+                self.patron(&mut columns[0], lang);
+                self.notice(&mut columns[0], lang);
+                columns[0].add_space(8.0);
+                self.items(&mut columns[0], lang);
+                let width = columns[1].available_width();
+                self.camera.show(&mut columns[1], width);
+            });
         });
+    }
+
+    fn notice(&self, ui: &mut Ui, lang: Lang) {
+        if let Some(notice) = self.counter.notice {
+            let text = match notice {
+                Notice::CardFirst => tr(
+                    lang,
+                    "先に図書館利用カードをかざしてください。",
+                    "Show the library card first.",
+                ),
+                Notice::Blocked => tr(
+                    lang,
+                    "このかたには貸出できません。窓口の職員にご相談ください。",
+                    "No lending to this patron. Please ask the staff.",
+                ),
+                Notice::NotInReturn => tr(
+                    lang,
+                    "返却ではカードは不要です。本のバーコードをかざしてください。",
+                    "Returns need no card: show the books.",
+                ),
+            };
+            ui.label(RichText::new(text).size(24.0).color(AMBER));
+        }
     }
 
     fn patron(&self, ui: &mut Ui, lang: Lang) {

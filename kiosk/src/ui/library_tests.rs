@@ -52,6 +52,7 @@ fn start_with(queue: Arc<Queue>) -> Desk {
         jobs_tx,
         answers_rx,
         Arc::clone(&queue),
+        Arc::default(),
     );
     let font = fonts::find(None).expect("fonts-noto-cjk (scripts/test installs it)");
     let harness = Harness::builder()
