@@ -2,7 +2,12 @@
 //! [`Circulation`] trait. [`ils::Sip2Circulation`] speaks SIP2 2.00 to the library's ILS
 //! ([`sip2`] is the wire format, [`sip2::link`] the connection); [`queue`] keeps what was done
 //! while the ILS could not be reached and replays it later, with SIP2's "no block" flag and the
-//! time it happened, keeping every conflict for the librarian.
+//! time it happened, keeping every conflict for the librarian. [`counter`] is the counter's
+//! session as pure state, and [`worker`] does its jobs in order against a [`Circulation`].
+//!
+//! The portal's own loan ledger (the second implementation, for a library without an ILS) and
+//! the loans reported to the portal are not built yet: library kiosks are not registered on
+//! the portal.
 
 pub mod counter;
 pub mod ils;
