@@ -1,6 +1,6 @@
 //! The library counter's session, as pure state: scan the patron's card (from the phone's
-//! barcode or the card), then the books; each book is lent (or, in return mode, taken back)
-//! as soon as it is scanned, and the screen lists what happened to each in plain words.
+//! barcode or the card), then the books; each book is lent (or, in return mode, taken back;
+//! in renewal mode, renewed) as soon as it is scanned, and the screen lists what happened to each in plain words.
 //!
 //! The state never waits for the library system: a scan becomes a [`Job`] at once, jobs are
 //! done in order by the worker ([`super::worker`]), and their answers come back as
@@ -21,6 +21,8 @@ pub enum Mode {
     Lend,
     /// 返却: books only.
     Return,
+    /// 延長: a patron, then the books they want to keep longer.
+    Renew,
 }
 
 /// What the worker is asked to do.
@@ -37,6 +39,13 @@ pub enum Job {
     },
     /// Take `item` back.
     Return(String),
+    /// Renew `item` for `card`.
+    Renew {
+        /// The patron's card.
+        card: String,
+        /// The item.
+        item: String,
+    },
 }
 
 /// What the worker answers for a job.
@@ -46,8 +55,10 @@ pub enum Answer {
     Patron(Patron),
     /// The library system cannot be reached: the patron is taken on trust (offline lending).
     PatronOffline(String),
-    /// Lent (or taken back) by the library system.
+    /// Lent by the library system.
     Lent(Lent),
+    /// Renewed by the library system.
+    Renewed(Lent),
     /// Taken back.
     Returned(Returned),
     /// Recorded while the library system is unreachable, to be sent later.
@@ -77,6 +88,8 @@ pub enum ItemState {
     Waiting,
     /// Lent, with its title and due date when known.
     Lent(Lent),
+    /// Renewed, with its new due date when known.
+    Renewed(Lent),
     /// Taken back.
     Returned(Returned),
     /// Recorded offline.
@@ -152,7 +165,7 @@ impl Counter {
             _ => None,
         };
         match (self.mode, card) {
-            (Mode::Lend, Some(card)) => {
+            (Mode::Lend | Mode::Renew, Some(card)) => {
                 if self
                     .patron
                     .as_ref()
@@ -175,10 +188,15 @@ impl Counter {
                 }
                 let job = match (mode, &self.patron) {
                     (Mode::Return, _) => Job::Return(item.clone()),
-                    (Mode::Lend, None) => {
+                    (Mode::Lend | Mode::Renew, None) => {
                         self.notice = Some(Notice::CardFirst);
                         return None;
                     }
+                    // The library system decides whether a renewal is allowed.
+                    (Mode::Renew, Some((card, _))) => Job::Renew {
+                        card: card.clone(),
+                        item: item.clone(),
+                    },
                     (Mode::Lend, Some(_)) if !self.blocks().is_empty() => {
                         self.notice = Some(Notice::Blocked);
                         return None;
@@ -217,6 +235,10 @@ impl Counter {
             Answer::Lent(lent) => {
                 let item = lent.item.clone();
                 line(&mut self.items, &item, ItemState::Lent(lent));
+            }
+            Answer::Renewed(renewed) => {
+                let item = renewed.item.clone();
+                line(&mut self.items, &item, ItemState::Renewed(renewed));
             }
             Answer::Returned(returned) => {
                 let item = returned.item.clone();

@@ -116,3 +116,24 @@ fn a_book_label_is_a_book_even_when_its_digits_pass_for_a_card() {
         })
     );
 }
+
+#[test]
+fn renewal_mode_asks_for_the_card_then_renews_each_book() {
+    let mut counter = Counter::new(CardRules::default(), Mode::Renew);
+    assert_eq!(counter.scan(Code128, BOOK), None);
+    assert_eq!(counter.notice, Some(Notice::CardFirst));
+    assert_eq!(counter.scan(Codabar, CARD), Some(Job::Patron(CARD.into())));
+    // A block does not stop the asking: the library system decides each renewal.
+    counter.answer(Answer::Patron(patron(CARD, vec![Block::Overdue])));
+    let renew = Job::Renew {
+        card: CARD.into(),
+        item: BOOK.into(),
+    };
+    assert_eq!(counter.scan(Code128, BOOK), Some(renew));
+    let renewed = Lent {
+        due: Some("2026-12-31".parse().unwrap()),
+        ..lent(BOOK)
+    };
+    counter.answer(Answer::Renewed(renewed.clone()));
+    assert_eq!(counter.items[0].state, ItemState::Renewed(renewed));
+}

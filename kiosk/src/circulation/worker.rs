@@ -132,10 +132,16 @@ async fn handle(
         }),
         Job::Lend { card, item } if !in_order => offline(Kind::Lend, &card, &item, "queue waits"),
         Job::Return(item) if !in_order => offline(Kind::Return, "", &item, "queue waits"),
+        Job::Renew { card, item } if !in_order => offline(Kind::Renew, &card, &item, "queue waits"),
         Job::Lend { card, item } => match ils.lend(&card, &item, None).await {
             Ok(lent) => Ok(Answer::Lent(lent)),
             Err(CircError::Refused(message)) => Ok(Answer::Refused { item, message }),
             Err(error) => offline(Kind::Lend, &card, &item, &error.to_string()),
+        },
+        Job::Renew { card, item } => match ils.renew(&card, &item, None).await {
+            Ok(renewed) => Ok(Answer::Renewed(renewed)),
+            Err(CircError::Refused(message)) => Ok(Answer::Refused { item, message }),
+            Err(error) => offline(Kind::Renew, &card, &item, &error.to_string()),
         },
         Job::Return(item) => match ils.give_back(&item, None).await {
             Ok(returned) => Ok(Answer::Returned(returned)),

@@ -10,13 +10,13 @@ use eframe::egui::{self, Color32, RichText, Ui};
 use super::{
     draw::{AMBER, BLUE, GREEN, RED, big_button, tr},
     library_conflicts::OfflineView,
-    library_words::{block_words, title_or},
+    library_words::{block_words, item_words, notice_words},
     model::Lang,
     preview::{PreviewSlot, PreviewTexture},
 };
 use crate::{
     circulation::{
-        counter::{Answer, Counter, ItemState, Job, Mode, Notice},
+        counter::{Answer, Counter, Job, Mode},
         queue::Queue,
     },
     decode::Decoded,
@@ -100,6 +100,7 @@ impl LibraryScreen {
                 for (mode, ja, en) in [
                     (Mode::Lend, "貸出", "Lend"),
                     (Mode::Return, "返却", "Return"),
+                    (Mode::Renew, "延長", "Renew"),
                 ] {
                     let fill = if self.counter.mode == mode {
                         BLUE
@@ -138,23 +139,7 @@ impl LibraryScreen {
 
     fn notice(&self, ui: &mut Ui, lang: Lang) {
         if let Some(notice) = self.counter.notice {
-            let text = match notice {
-                Notice::CardFirst => tr(
-                    lang,
-                    "先に図書館利用カードをかざしてください。",
-                    "Show the library card first.",
-                ),
-                Notice::Blocked => tr(
-                    lang,
-                    "このかたには貸出できません。窓口の職員にご相談ください。",
-                    "No lending to this patron. Please ask the staff.",
-                ),
-                Notice::NotInReturn => tr(
-                    lang,
-                    "返却ではカードは不要です。本のバーコードをかざしてください。",
-                    "Returns need no card: show the books.",
-                ),
-            };
+            let text = notice_words(lang, notice);
             ui.label(RichText::new(text).size(24.0).color(AMBER));
         }
     }
@@ -171,7 +156,7 @@ impl LibraryScreen {
                     .size(28.0),
                 );
             }
-            (Mode::Lend, None) => {
+            (Mode::Lend | Mode::Renew, None) => {
                 ui.label(
                     RichText::new(tr(
                         lang,
@@ -181,7 +166,7 @@ impl LibraryScreen {
                     .size(28.0),
                 );
             }
-            (Mode::Lend, Some((card, None))) => {
+            (Mode::Lend | Mode::Renew, Some((card, None))) => {
                 let text = if self.offline {
                     tr(
                         lang,
@@ -193,7 +178,7 @@ impl LibraryScreen {
                 };
                 ui.label(RichText::new(format!("{card}  {text}")).size(24.0));
             }
-            (Mode::Lend, Some((_, Some(patron)))) => {
+            (mode, Some((_, Some(patron)))) => {
                 let name = if patron.name.is_empty() {
                     patron.card.clone()
                 } else {
@@ -208,16 +193,24 @@ impl LibraryScreen {
                     };
                     ui.label(RichText::new(on_loan).size(22.0));
                 }
-                if patron.blocks.is_empty() {
-                    ui.label(
-                        RichText::new(tr(
+                let prompt = if mode == Mode::Renew {
+                    // The library system decides each renewal; a block does not stop the asking.
+                    Some(tr(
+                        lang,
+                        "延長する本のバーコードをかざしてください。",
+                        "Show the barcode of each book to renew.",
+                    ))
+                } else {
+                    patron.blocks.is_empty().then(|| {
+                        tr(
                             lang,
                             "本のバーコードをかざしてください。",
                             "Show the barcode of each book.",
-                        ))
-                        .size(24.0)
-                        .color(GREEN),
-                    );
+                        )
+                    })
+                };
+                if let Some(prompt) = prompt {
+                    ui.label(RichText::new(prompt).size(24.0).color(GREEN));
                 }
                 for block in &patron.blocks {
                     ui.label(
@@ -236,50 +229,7 @@ impl LibraryScreen {
     fn items(&self, ui: &mut Ui, lang: Lang) {
         egui::ScrollArea::vertical().show(ui, |ui| {
             for line in self.counter.items.iter().rev() {
-                let (title, state, color) = match &line.state {
-                    ItemState::Waiting => (
-                        line.item.clone(),
-                        tr(lang, "処理しています…", "Working…").to_owned(),
-                        Color32::GRAY,
-                    ),
-                    ItemState::Lent(lent) => (
-                        title_or(&lent.title, &line.item),
-                        match lent.due {
-                            Some(due) => {
-                                format!("{} {due}", tr(lang, "貸出しました。返却期限", "Lent. Due"))
-                            }
-                            None => tr(lang, "貸出しました。", "Lent.").to_owned(),
-                        },
-                        GREEN,
-                    ),
-                    ItemState::Returned(back) => (
-                        title_or(&back.title, &line.item),
-                        tr(lang, "返却しました。", "Returned.").to_owned(),
-                        GREEN,
-                    ),
-                    ItemState::Queued => (
-                        line.item.clone(),
-                        tr(
-                            lang,
-                            "記録しました（図書館システムにはあとで送ります）。",
-                            "Recorded (sent to the library system later).",
-                        )
-                        .to_owned(),
-                        AMBER,
-                    ),
-                    ItemState::Refused(message) => (
-                        line.item.clone(),
-                        format!(
-                            "{} {message}",
-                            tr(
-                                lang,
-                                "できませんでした。窓口の職員にご相談ください。",
-                                "Not done. Please ask the staff."
-                            )
-                        ),
-                        RED,
-                    ),
-                };
+                let (title, state, color) = item_words(lang, line);
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(title).size(24.0).strong());
                     ui.label(RichText::new(state).size(22.0).color(color));

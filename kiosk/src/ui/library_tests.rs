@@ -243,3 +243,50 @@ impl Circulation for Refuses {
         Err(CircError::Refused(String::new()))
     }
 }
+
+#[test]
+fn renewal_mode_renews_the_books_of_the_card_shown() {
+    let mut counter = start();
+    counter.harness.get_by_label("延長").click();
+    counter.harness.run();
+    counter.scans.send(code(Symbology::Codabar, CARD)).unwrap();
+    counter.harness.run();
+    counter
+        .answers
+        .send(Answer::Patron(hanako(Vec::new())))
+        .unwrap();
+    counter.harness.run();
+    assert!(text_on_screen(
+        &counter,
+        "延長する本のバーコードをかざしてください"
+    ));
+    counter.scans.send(code(Symbology::Code128, BOOK)).unwrap();
+    counter.harness.run();
+    let mut sent = Vec::new();
+    while let Ok(job) = counter.jobs.try_recv() {
+        sent.push(job);
+    }
+    assert_eq!(
+        sent,
+        [
+            Job::Patron(CARD.into()),
+            Job::Renew {
+                card: CARD.into(),
+                item: BOOK.into()
+            }
+        ]
+    );
+    counter
+        .answers
+        .send(Answer::Renewed(Lent {
+            item: BOOK.into(),
+            title: "ぐりとぐら".into(),
+            due: Some("2026-12-31".parse().unwrap()),
+        }))
+        .unwrap();
+    counter.harness.run();
+    assert!(text_on_screen(
+        &counter,
+        "延長しました。返却期限 2026-12-31"
+    ));
+}

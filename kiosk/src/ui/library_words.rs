@@ -1,10 +1,18 @@
-//! The library counter screen's words: a patron's block, a book's title.
+//! The library counter screen's words: a patron's block, a book's line, a notice about a scan.
 
-use super::{draw::tr, model::Lang};
-use crate::circulation::Block;
+use eframe::egui::Color32;
+
+use super::{
+    draw::{AMBER, GREEN, RED, tr},
+    model::Lang,
+};
+use crate::circulation::{
+    Block,
+    counter::{ItemLine, ItemState, Notice},
+};
 
 /// The title, or the barcode when the library system gave none.
-pub(super) fn title_or(title: &str, item: &str) -> String {
+fn title_or(title: &str, item: &str) -> String {
     if title.is_empty() {
         item.to_owned()
     } else {
@@ -41,5 +49,85 @@ pub(super) fn block_words(lang: Lang, block: Block) -> &'static str {
             "Some items are overdue.",
         ),
         Block::Fines => tr(lang, "未納の料金があります。", "There are unpaid fees."),
+    }
+}
+
+/// A book's title (or barcode), what became of it, and the colour to say it in.
+pub(super) fn item_words(lang: Lang, line: &ItemLine) -> (String, String, Color32) {
+    match &line.state {
+        ItemState::Waiting => (
+            line.item.clone(),
+            tr(lang, "処理しています…", "Working…").to_owned(),
+            Color32::GRAY,
+        ),
+        ItemState::Lent(lent) => (
+            title_or(&lent.title, &line.item),
+            match lent.due {
+                Some(due) => {
+                    format!("{} {due}", tr(lang, "貸出しました。返却期限", "Lent. Due"))
+                }
+                None => tr(lang, "貸出しました。", "Lent.").to_owned(),
+            },
+            GREEN,
+        ),
+        ItemState::Renewed(renewed) => (
+            title_or(&renewed.title, &line.item),
+            match renewed.due {
+                Some(due) => format!(
+                    "{} {due}",
+                    tr(lang, "延長しました。返却期限", "Renewed. Due")
+                ),
+                None => tr(lang, "延長しました。", "Renewed.").to_owned(),
+            },
+            GREEN,
+        ),
+        ItemState::Returned(back) => (
+            title_or(&back.title, &line.item),
+            tr(lang, "返却しました。", "Returned.").to_owned(),
+            GREEN,
+        ),
+        ItemState::Queued => (
+            line.item.clone(),
+            tr(
+                lang,
+                "記録しました（図書館システムにはあとで送ります）。",
+                "Recorded (sent to the library system later).",
+            )
+            .to_owned(),
+            AMBER,
+        ),
+        ItemState::Refused(message) => (
+            line.item.clone(),
+            format!(
+                "{} {message}",
+                tr(
+                    lang,
+                    "できませんでした。窓口の職員にご相談ください。",
+                    "Not done. Please ask the staff."
+                )
+            ),
+            RED,
+        ),
+    }
+}
+
+/// A notice about the last scan.
+pub(super) fn notice_words(lang: Lang, notice: Notice) -> &'static str {
+    match notice {
+        Notice::CardFirst => tr(
+            lang,
+            "先に図書館利用カードをかざしてください。",
+            "Show the library card first.",
+        ),
+        Notice::Blocked => tr(
+            lang,
+            "このかたには貸出できません。窓口の職員にご相談ください。",
+            "No lending to this patron. Please ask the staff.",
+        ),
+        Notice::NotInReturn => tr(
+            lang,
+            "返却ではカードは不要です。本のバーコードをかざしてください。",
+            "Returns need no card: show the books.",
+        ),
     }
 }

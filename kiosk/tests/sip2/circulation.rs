@@ -267,4 +267,14 @@ async fn scans_faster_than_the_library_system_are_all_answered_in_order() {
             message: "Patron blocked".into()
         })
     );
+    // Renewals go through the same worker.
+    jobs.send(Job::Renew {
+        card: HANAKO.into(),
+        item: BOOK2.into(),
+    })
+    .unwrap();
+    assert!(matches!(
+        answers.recv().await,
+        Some(Answer::Renewed(r)) if r.item == BOOK2 && r.due == Some("2027-01-24".parse().unwrap())
+    ));
 }
