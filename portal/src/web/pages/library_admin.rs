@@ -72,9 +72,7 @@ pub async fn lookup(
                 registered: holder
                     .card
                     .registered_at
-                    .to_zoned(
-                        jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or(jiff::tz::TimeZone::UTC),
-                    )
+                    .to_zoned(crate::clock::tokyo())
                     .date()
                     .to_string(),
                 has_photo: holder.card.photo.is_some(),
