@@ -61,6 +61,10 @@ pub async fn card(
     let user = ctx.require_user()?;
     let settings = state.library.settings();
     let card = state.library.card(user).await?;
+    let loans = match &card {
+        Some(card) => state.library.loans(card).await?,
+        None => Vec::new(),
+    };
     let (card, qr) = match &card {
         Some(card) => {
             let svg = settings
@@ -76,10 +80,7 @@ pub async fn card(
         None => (None, String::new()),
     };
     let today = state.family.today();
-    let loans = state
-        .library
-        .loans(user)
-        .await?
+    let loans = loans
         .into_iter()
         .map(|loan| LoanRow {
             title: loan.title,
