@@ -85,9 +85,6 @@ async fn run(
 
 /// Replays what waits; whether the queue is empty afterwards.
 async fn replay(ils: &mut dyn Circulation, queue: &Queue) -> rusqlite::Result<bool> {
-    if queue.pending()?.is_empty() {
-        return Ok(true);
-    }
     let replayed = queue.replay(ils).await?;
     if replayed.done + replayed.conflicts > 0 {
         tracing::info!(
