@@ -7,7 +7,7 @@ use super::{
     model::Lang,
 };
 use crate::circulation::{
-    Block,
+    Block, Lent,
     counter::{ItemLine, ItemState, Notice},
 };
 
@@ -60,27 +60,10 @@ pub(super) fn item_words(lang: Lang, line: &ItemLine) -> (String, String, Color3
             tr(lang, "処理しています…", "Working…").to_owned(),
             Color32::GRAY,
         ),
-        ItemState::Lent(lent) => (
-            title_or(&lent.title, &line.item),
-            match lent.due {
-                Some(due) => {
-                    format!("{} {due}", tr(lang, "貸出しました。返却期限", "Lent. Due"))
-                }
-                None => tr(lang, "貸出しました。", "Lent.").to_owned(),
-            },
-            GREEN,
-        ),
-        ItemState::Renewed(renewed) => (
-            title_or(&renewed.title, &line.item),
-            match renewed.due {
-                Some(due) => format!(
-                    "{} {due}",
-                    tr(lang, "延長しました。返却期限", "Renewed. Due")
-                ),
-                None => tr(lang, "延長しました。", "Renewed.").to_owned(),
-            },
-            GREEN,
-        ),
+        ItemState::Lent(lent) => done_until(lang, line, lent, ("貸出しました。", "Lent.")),
+        ItemState::Renewed(renewed) => {
+            done_until(lang, line, renewed, ("延長しました。", "Renewed."))
+        }
         ItemState::Returned(back) => (
             title_or(&back.title, &line.item),
             tr(lang, "返却しました。", "Returned.").to_owned(),
@@ -109,6 +92,22 @@ pub(super) fn item_words(lang: Lang, line: &ItemLine) -> (String, String, Color3
             RED,
         ),
     }
+}
+
+/// A lent or renewed book's line: `done` (Japanese, English), then its due date when known.
+fn done_until(
+    lang: Lang,
+    line: &ItemLine,
+    lent: &Lent,
+    done: (&'static str, &'static str),
+) -> (String, String, Color32) {
+    let done = tr(lang, done.0, done.1);
+    let state = match lent.due {
+        // 貸出しました。返却期限 2026-12-17 / Lent. Due 2026-12-17
+        Some(due) => format!("{done}{} {due}", tr(lang, "返却期限", " Due")),
+        None => done.to_owned(),
+    };
+    (title_or(&lent.title, &line.item), state, GREEN)
 }
 
 /// A notice about the last scan.
