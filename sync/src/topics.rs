@@ -33,6 +33,12 @@ pub enum Topic {
     /// `shimin/v1/kiosks/{kiosk_id}/presence` — portal → kiosk: who is checked in at the kiosk's
     /// center, retained ([`crate::messages::Presence`]).
     KioskPresence(KioskId),
+    /// `shimin/v1/kiosks/{kiosk_id}/circulation` — a library kiosk → portal: lending requests
+    /// and reports ([`crate::messages::CircRequest`]).
+    KioskCirculation(KioskId),
+    /// `shimin/v1/kiosks/{kiosk_id}/circulation-answers` — portal → a library kiosk: the
+    /// answers ([`crate::messages::CircAnswer`]).
+    KioskCirculationAnswers(KioskId),
     /// `shimin/v1/centers/{center_id}/occupancy` — portal → everyone: live occupancy, retained
     /// ([`crate::messages::Occupancy`]). Fixed by the design.
     CenterOccupancy(CenterId),
@@ -81,6 +87,8 @@ impl Topic {
                     "status" => Ok(Self::KioskStatus(kiosk)),
                     "config" => Ok(Self::KioskConfig(kiosk)),
                     "presence" => Ok(Self::KioskPresence(kiosk)),
+                    "circulation" => Ok(Self::KioskCirculation(kiosk)),
+                    "circulation-answers" => Ok(Self::KioskCirculationAnswers(kiosk)),
                     _ => Err(TopicError::Unknown(topic.to_owned())),
                 }
             }
@@ -92,7 +100,13 @@ impl Topic {
     /// Whether messages on this topic are published with the retain flag (the latest value is
     /// kept by the broker for new subscribers).
     pub fn retained(&self) -> bool {
-        !matches!(self, Self::KioskEvents(_) | Self::KioskAcks(_))
+        !matches!(
+            self,
+            Self::KioskEvents(_)
+                | Self::KioskAcks(_)
+                | Self::KioskCirculation(_)
+                | Self::KioskCirculationAnswers(_)
+        )
     }
 
     /// The QoS to publish and subscribe with ([`QOS`] for every topic).
@@ -103,7 +117,9 @@ impl Topic {
     /// Who is allowed to publish on this topic.
     pub fn publisher(&self) -> Publisher {
         match self {
-            Self::KioskEvents(_) | Self::KioskStatus(_) => Publisher::Kiosk,
+            Self::KioskEvents(_) | Self::KioskStatus(_) | Self::KioskCirculation(_) => {
+                Publisher::Kiosk
+            }
             _ => Publisher::Portal,
         }
     }
@@ -115,12 +131,15 @@ impl Topic {
             | Self::KioskAcks(k)
             | Self::KioskStatus(k)
             | Self::KioskConfig(k)
-            | Self::KioskPresence(k) => Some(k),
+            | Self::KioskPresence(k)
+            | Self::KioskCirculation(k)
+            | Self::KioskCirculationAnswers(k) => Some(k),
             Self::CenterOccupancy(_) | Self::Keys => None,
         }
     }
 
-    /// Whether the kiosk `kiosk` may publish on this topic: only its own events and status.
+    /// Whether the kiosk `kiosk` may publish on this topic: only its own events, status and
+    /// circulation requests.
     /// The broker ACL enforces the same rule; the portal checks again on receipt.
     pub fn kiosk_may_publish(&self, kiosk: &KioskId) -> bool {
         self.publisher() == Publisher::Kiosk && self.kiosk() == Some(kiosk)
@@ -138,18 +157,27 @@ impl fmt::Display for Topic {
             Self::KioskStatus(id) => kiosk(f, id, "status"),
             Self::KioskConfig(id) => kiosk(f, id, "config"),
             Self::KioskPresence(id) => kiosk(f, id, "presence"),
+            Self::KioskCirculation(id) => kiosk(f, id, "circulation"),
+            Self::KioskCirculationAnswers(id) => kiosk(f, id, "circulation-answers"),
             Self::CenterOccupancy(id) => write!(f, "{ROOT}centers/{id}/occupancy"),
             Self::Keys => write!(f, "{ROOT}keys"),
         }
     }
 }
 
-/// The topic filters the portal subscribes to: every kiosk's events and status.
+/// The topic filters the portal subscribes to: every kiosk's events, status and circulation
+/// requests.
 pub fn portal_filters() -> Vec<String> {
     vec![
         format!("{ROOT}kiosks/+/events"),
         format!("{ROOT}kiosks/+/status"),
+        format!("{ROOT}kiosks/+/circulation"),
     ]
+}
+
+/// The topic filters a library counter kiosk subscribes to: the answers to its requests.
+pub fn library_kiosk_filters(kiosk: &KioskId) -> Vec<String> {
+    vec![Topic::KioskCirculationAnswers(kiosk.clone()).to_string()]
 }
 
 /// The topic filters a kiosk subscribes to: its acks, config and presence, the key set, and the
@@ -186,7 +214,9 @@ mod tests {
             Topic::KioskAcks(k.clone()),
             Topic::KioskStatus(k.clone()),
             Topic::KioskConfig(k.clone()),
-            Topic::KioskPresence(k),
+            Topic::KioskPresence(k.clone()),
+            Topic::KioskCirculation(k.clone()),
+            Topic::KioskCirculationAnswers(k),
             Topic::CenterOccupancy(CenterId::new("chuo").unwrap()),
             Topic::Keys,
         ]
@@ -212,6 +242,8 @@ mod tests {
                 "shimin/v1/kiosks/chuo-1/status",
                 "shimin/v1/kiosks/chuo-1/config",
                 "shimin/v1/kiosks/chuo-1/presence",
+                "shimin/v1/kiosks/chuo-1/circulation",
+                "shimin/v1/kiosks/chuo-1/circulation-answers",
                 "shimin/v1/centers/chuo/occupancy",
                 "shimin/v1/keys",
             ]
@@ -259,15 +291,22 @@ mod tests {
             .collect();
         assert_eq!(
             allowed,
-            [Topic::KioskEvents(me.clone()), Topic::KioskStatus(me)]
+            [
+                Topic::KioskEvents(me.clone()),
+                Topic::KioskStatus(me.clone()),
+                Topic::KioskCirculation(me)
+            ]
         );
         assert!(!Topic::KioskEvents(other).kiosk_may_publish(&kiosk()));
     }
 
     #[test]
-    fn only_events_and_acks_are_not_retained() {
+    fn only_state_is_retained() {
         let retained: Vec<bool> = all().iter().map(Topic::retained).collect();
-        assert_eq!(retained, [false, false, true, true, true, true, true]);
+        assert_eq!(
+            retained,
+            [false, false, true, true, true, false, false, true, true]
+        );
     }
 
     #[test]
@@ -281,7 +320,15 @@ mod tests {
         }
         assert_eq!(
             portal_filters(),
-            ["shimin/v1/kiosks/+/events", "shimin/v1/kiosks/+/status"]
+            [
+                "shimin/v1/kiosks/+/events",
+                "shimin/v1/kiosks/+/status",
+                "shimin/v1/kiosks/+/circulation"
+            ]
+        );
+        assert_eq!(
+            library_kiosk_filters(&me),
+            ["shimin/v1/kiosks/chuo-1/circulation-answers"]
         );
         assert_eq!(kiosk_client_id(&me), "shimin-kiosk-chuo-1");
     }

@@ -6,6 +6,7 @@
 //! it checks size, JSON, version, the message's own shape, then its rules ([`Message::check`]).
 
 mod ack;
+mod circulation;
 mod config;
 mod event;
 mod keys;
@@ -14,6 +15,10 @@ mod presence;
 mod status;
 
 pub use ack::{Ack, MAX_ACK_IDS, RejectReason, Rejection};
+pub use circulation::{
+    Authority, CircAnswer, CircItem, CircOp, CircPatron, CircRefusal, CircRequest, MAX_CODE,
+    MAX_LOANS, MAX_TITLE, PatronBlock, peek_request_id,
+};
 pub use config::{DayHours, KioskConfig, Weekday, WeeklyHours};
 pub use event::{EventKind, KioskEvent, MAX_CHILDREN, MAX_STAFF_NOTE, peek_event_id};
 pub use keys::{KeyEntry, KeySet, PublicKey};

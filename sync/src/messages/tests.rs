@@ -267,6 +267,8 @@ fn the_protocol_document_examples_are_valid_messages() {
         "Presence",
         "Occupancy",
         "KeySet",
+        "CircRequest",
+        "CircAnswer",
     ] {
         assert!(
             names.contains(&expected),
@@ -282,7 +284,72 @@ fn the_protocol_document_examples_are_valid_messages() {
             "Presence" => check_example::<Presence>(text),
             "Occupancy" => check_example::<Occupancy>(text),
             "KeySet" => check_example::<KeySet>(text),
+            "CircRequest" => check_example::<CircRequest>(text),
+            "CircAnswer" => check_example::<CircAnswer>(text),
             other => panic!("PROTOCOL.md example of unknown message {other}"),
         }
     }
+}
+
+fn circ_request(op: CircOp, card: Option<&str>, item: Option<&str>) -> CircRequest {
+    CircRequest {
+        v: V1,
+        request_id: EventId::new_v7(ts("2026-04-01T01:00:00Z")),
+        kiosk_id: KioskId::new("library1").unwrap(),
+        op,
+        authority: Authority::Ledger,
+        card: card.map(str::to_owned),
+        item: item.map(str::to_owned),
+        occurred_at: ts("2026-04-01T01:00:00Z"),
+        no_block: false,
+        title: None,
+        due: None,
+    }
+}
+
+#[test]
+fn circulation_requests_name_what_their_op_needs() {
+    let ok = [
+        circ_request(CircOp::Patron, Some("2000000005"), None),
+        circ_request(CircOp::Checkout, Some("2000000005"), Some("3000000000013")),
+        circ_request(CircOp::Checkin, None, Some("3000000000013")),
+        circ_request(CircOp::Renew, Some("2000000005"), Some("T-0001/a")),
+    ];
+    for request in &ok {
+        assert_eq!(request.check(), Ok(()), "{request:?}");
+        round_trip(request);
+    }
+    let bad = [
+        (circ_request(CircOp::Checkout, None, Some("1")), "names a card"),
+        (circ_request(CircOp::Renew, Some("2"), None), "names an item"),
+        (circ_request(CircOp::Patron, Some("2"), Some("1")), "no item"),
+        (circ_request(CircOp::Checkout, Some("20-00"), Some("1")), "ASCII digits"),
+        (circ_request(CircOp::Checkin, None, Some("本")), "printable ASCII"),
+        (circ_request(CircOp::Checkin, None, Some(&"9".repeat(65))), "printable ASCII"),
+    ];
+    for (request, expected) in bad {
+        let error = request.check().unwrap_err();
+        assert!(error.contains(expected), "{error} ({request:?})");
+    }
+    let mut ils_lookup = circ_request(CircOp::Patron, Some("2"), None);
+    ils_lookup.authority = Authority::Ils;
+    assert!(ils_lookup.check().is_err());
+    let mut ledger_with_due = circ_request(CircOp::Checkout, Some("2"), Some("1"));
+    ledger_with_due.due = Some(jiff::civil::date(2026, 4, 15));
+    assert!(ledger_with_due.check().unwrap_err().contains("ILS's"));
+}
+
+#[test]
+fn circulation_answers_read_unknown_refusals_and_requests_are_refusable_by_id() {
+    let answer: CircAnswer = decode(
+        br#"{"v":1,"request_id":"019d4a3c-7e80-7a5b-9c3d-2f1e0a9b8c7e","refused":"new_reason"}"#,
+    )
+    .unwrap();
+    assert_eq!(answer.refused, Some(CircRefusal::Other));
+    let garbage = br#"{"v":1,"request_id":"019d4a3c-7e80-7a5b-9c3d-2f1e0a9b8c7e","op":"steal"}"#;
+    assert!(decode::<CircRequest>(garbage).is_err());
+    assert_eq!(
+        peek_request_id(garbage).map(|id| id.to_string()).as_deref(),
+        Some("019d4a3c-7e80-7a5b-9c3d-2f1e0a9b8c7e")
+    );
 }
