@@ -111,6 +111,9 @@ async fn main() -> anyhow::Result<()> {
             for line in parts.state.checkin.mosquitto_password_lines().await? {
                 println!("{line}");
             }
+            for line in parts.state.library.mosquitto_password_lines().await? {
+                println!("{line}");
+            }
             Ok(())
         }
     }

@@ -262,7 +262,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .rotate_keys()
         .await
         .context("making the first pass-signing key")?;
-    let mqtt = crate::checkin::link::start(&settings, &checkin, parts.outbound, stop.clone())?;
+    let mqtt = crate::checkin::link::start(
+        &settings,
+        &checkin,
+        &parts.state.library,
+        parts.outbound,
+        stop.clone(),
+    )?;
     let ticker = tokio::spawn(crate::checkin::link::ticker(checkin, stop.clone()));
     let worker = tokio::spawn(parts.worker.run(stop.clone()));
     let delivery = tokio::spawn(parts.delivery.run(stop.clone()));

@@ -1,5 +1,6 @@
-//! The portal's MQTT connection: a thin shell over [`shimin_sync::mqtt`] and
-//! [`Checkin::handle_message`].
+//! The portal's MQTT connection: a thin shell over [`shimin_sync::mqtt`],
+//! [`Checkin::handle_messages`] and, for the library counter kiosks,
+//! [`Library::handle_message`].
 //!
 //! Two tasks, so neither can stall the other: one reads what arrives (and on every connection
 //! subscribes and queues the retained state again), the other publishes the queue of
@@ -7,12 +8,23 @@
 
 use shimin_sync::{
     mqtt::{self, LinkEvent, LinkOptions},
-    topics::portal_filters,
+    topics::{Topic, portal_filters},
 };
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::{Checkin, Outbound};
+use crate::library::{Library, kiosks::is_library_kiosk};
+
+/// Whether a message is for the library: a circulation request, or a library kiosk's status.
+fn library_topic(topic: &str) -> Option<Topic> {
+    let topic = Topic::parse(topic).ok()?;
+    match &topic {
+        Topic::KioskCirculation(_) => Some(topic),
+        Topic::KioskStatus(kiosk) if is_library_kiosk(kiosk) => Some(topic),
+        _ => None,
+    }
+}
 
 /// The most messages handled in one batch.
 const BATCH: usize = 200;
@@ -20,6 +32,7 @@ const BATCH: usize = 200;
 /// Runs the link until `stop` is cancelled.
 pub async fn run(
     checkin: Checkin,
+    library: Library,
     options: LinkOptions,
     mut outbound: mpsc::UnboundedReceiver<Outbound>,
     stop: CancellationToken,
@@ -88,7 +101,22 @@ pub async fn run(
                         Err(_) => break,
                     }
                 }
-                if let Err(error) = checkin.handle_messages(batch).await {
+                // Library requests are answered one by one, in the order they came.
+                let mut rest = Vec::with_capacity(batch.len());
+                for (topic, payload) in batch {
+                    match library_topic(&topic) {
+                        Some(topic) => match library.handle_message(&topic, &payload).await {
+                            Ok(answers) => answers.into_iter().for_each(|a| checkin.send(a)),
+                            // Unanswered: the kiosk asks again.
+                            Err(error) => tracing::error!(%error, "handling a library request"),
+                        },
+                        None => rest.push((topic, payload)),
+                    }
+                }
+                if rest.is_empty() {
+                    continue;
+                }
+                if let Err(error) = checkin.handle_messages(rest).await {
                     // The events stay unacknowledged: the kiosks send them again.
                     tracing::error!(%error, "handling MQTT messages");
                 }
@@ -108,6 +136,7 @@ pub async fn run(
 pub fn start(
     settings: &crate::config::Settings,
     checkin: &Checkin,
+    library: &Library,
     outbound: mpsc::UnboundedReceiver<Outbound>,
     stop: CancellationToken,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
@@ -126,15 +155,18 @@ pub fn start(
             // A fresh password at every start: only this process knows it.
             let password = crate::domain::kiosks::new_password(&mut rand::rngs::OsRng);
             let auth_checkin = checkin.clone();
+            let auth_library = library.clone();
             let portal_password = password.clone();
             let authenticator: crate::broker::Authenticator =
                 std::sync::Arc::new(move |client_id, username, password| {
                     let checkin = auth_checkin.clone();
+                    let library = auth_library.clone();
                     let portal_password = portal_password.clone();
                     Box::pin(async move {
                         let allowed = checkin
                             .authenticate(&client_id, &username, &password, &portal_password)
-                            .await;
+                            .await
+                            || library.authenticate(&client_id, &username, &password).await;
                         if !allowed {
                             tracing::warn!(client_id, username, "MQTT login refused");
                         }
@@ -151,8 +183,9 @@ pub fn start(
     let mut options = LinkOptions::new(url, format!("shimin-portal-{}", settings.instance_id));
     options.credentials = credentials;
     let checkin = checkin.clone();
+    let library = library.clone();
     Ok(tokio::spawn(async move {
-        if let Err(error) = run(checkin, options, outbound, stop).await {
+        if let Err(error) = run(checkin, library, options, outbound, stop).await {
             tracing::error!(%error, "MQTT link stopped");
         }
     }))

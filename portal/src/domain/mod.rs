@@ -9,6 +9,7 @@ pub mod email;
 pub mod family;
 pub mod ids;
 pub mod kiosks;
+pub mod ledger;
 pub mod library_barcode;
 pub mod notify;
 pub mod passkeys;

@@ -2,7 +2,9 @@
 //! photo of the card, shown as the barcode the library's scanners read) and what is lent on it.
 
 pub mod barcode;
+mod desk;
 pub mod heic;
+pub mod kiosks;
 
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ use crate::{
     clock::Clock,
     domain::{
         card_photo::{self, CardPhoto, PhotoError, PhotoKind, Upright},
+        ledger::LedgerSettings,
         roles::Role,
         validation::FieldErrors,
     },
@@ -36,6 +39,9 @@ pub struct LibrarySettings {
     /// libheif's `heif-convert`, which turns iPhone (HEIC) photos into PNG. Default
     /// `heif-convert` on `PATH` (Debian: `libheif-examples`).
     pub heif_convert: std::path::PathBuf,
+    /// The portal's loan ledger, for a library without a system of its own
+    /// (`[library.ledger]`: `loan_days`, `max_loans`, `max_renewals`).
+    pub ledger: LedgerSettings,
 }
 
 impl Default for LibrarySettings {
@@ -45,6 +51,7 @@ impl Default for LibrarySettings {
             card: CardRules::default(),
             barcode: CardBarcode::default(),
             heif_convert: std::path::PathBuf::from("heif-convert"),
+            ledger: LedgerSettings::default(),
         }
     }
 }

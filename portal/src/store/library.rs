@@ -2,10 +2,20 @@
 //! is lent on it now.
 
 use async_trait::async_trait;
-use jiff::{Timestamp, civil::Date};
+use jiff::Timestamp;
 
 use super::StoreError;
-use crate::domain::{AccountId, card_photo::CardPhoto};
+use shimin_sync::{
+    ids::{EventId, KioskId},
+    messages::{Authority, CircAnswer, CircOp, KioskState},
+};
+
+pub use crate::domain::ledger::Loan;
+use crate::domain::{
+    AccountId,
+    card_photo::CardPhoto,
+    ledger::{Decision, LedgerView},
+};
 
 /// A registered library card.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,21 +41,6 @@ pub struct CardHolder {
     pub card: LibraryCard,
 }
 
-/// One item on loan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loan {
-    /// The item's barcode.
-    pub item_id: String,
-    /// Its title, as the library system gave it (may be empty).
-    pub title: String,
-    /// When it was lent.
-    pub lent_at: Timestamp,
-    /// When it is due back.
-    pub due_date: Date,
-    /// How many times it was renewed.
-    pub renewals: u32,
-}
-
 /// What saving a card did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardSaved {
@@ -53,6 +48,56 @@ pub enum CardSaved {
     Saved,
     /// Another account has registered this number; nothing changed.
     NumberTaken,
+}
+
+/// A kiosk at a library counter, as registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryKiosk {
+    /// Its id (and MQTT user name): `library{n}`.
+    pub kiosk_id: KioskId,
+    /// Where it stands (本館 貸出カウンター …), for staff.
+    pub label: String,
+    /// When it was registered.
+    pub created_at: Timestamp,
+    /// When it was retired (its credentials stop working).
+    pub retired_at: Option<Timestamp>,
+    /// Its last reported state and when the portal learned it.
+    pub state: Option<(KioskState, Timestamp)>,
+    /// Its software, as it reported it.
+    pub software: Option<String>,
+}
+
+/// A circulation request as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CircRecord {
+    /// The kiosk's id for it.
+    pub request_id: EventId,
+    /// The kiosk.
+    pub kiosk_id: KioskId,
+    /// Checkout, checkin or renew (lookups are not kept).
+    pub op: CircOp,
+    /// Ledger or ILS.
+    pub authority: Authority,
+    /// The card, if the request names one.
+    pub card: Option<String>,
+    /// The item.
+    pub item: String,
+    /// When it happened at the counter.
+    pub occurred_at: Timestamp,
+    /// When the portal received it.
+    pub received_at: Timestamp,
+}
+
+/// The ledger's decision, made inside the store's transaction from what it read.
+pub type Decide = Box<dyn FnOnce(&LedgerView) -> Decision + Send>;
+
+/// What [`LibraryStore::circulate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Circulated {
+    /// Decided and applied now.
+    Applied(CircAnswer),
+    /// Applied at an earlier delivery: the answer given then (without patron details).
+    Repeated(CircAnswer),
 }
 
 /// Library cards and loans, always scoped to one account or one card number.
@@ -85,4 +130,49 @@ pub trait LibraryStore: Send + Sync + 'static {
 
     /// What is lent on `number` now, soonest due first.
     async fn loans(&self, number: String) -> Result<Vec<Loan>, StoreError>;
+
+    /// Registers a library kiosk with its password hash; `false` when the id is taken.
+    async fn create_library_kiosk(
+        &self,
+        kiosk: LibraryKiosk,
+        password_hash: String,
+    ) -> Result<bool, StoreError>;
+
+    /// Every library kiosk (retired ones too), by id.
+    async fn library_kiosks(&self) -> Result<Vec<LibraryKiosk>, StoreError>;
+
+    /// A library kiosk and its password hash.
+    async fn library_kiosk(
+        &self,
+        kiosk_id: &KioskId,
+    ) -> Result<Option<(LibraryKiosk, String)>, StoreError>;
+
+    /// Retires a library kiosk; `false` when it is unknown or already retired.
+    async fn retire_library_kiosk(
+        &self,
+        kiosk_id: &KioskId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Records what a library kiosk said of itself.
+    async fn record_library_kiosk_status(
+        &self,
+        kiosk_id: &KioskId,
+        state: KioskState,
+        at: Timestamp,
+        software: Option<String>,
+    ) -> Result<(), StoreError>;
+
+    /// What the ledger knows of `card` and `item` now.
+    async fn ledger_view(
+        &self,
+        card: Option<String>,
+        item: Option<String>,
+    ) -> Result<LedgerView, StoreError>;
+
+    /// Applies `record` once: a request id seen before gets its earlier answer and changes
+    /// nothing; otherwise `decide` is given what the ledger knows, and its change and answer
+    /// are kept, in one transaction.
+    async fn circulate(&self, record: CircRecord, decide: Decide)
+    -> Result<Circulated, StoreError>;
 }

@@ -14,6 +14,7 @@ mod centers;
 mod checkin;
 mod family;
 mod library;
+mod library_desk;
 mod line;
 mod ops;
 mod oshirase;

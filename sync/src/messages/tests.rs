@@ -320,12 +320,30 @@ fn circulation_requests_name_what_their_op_needs() {
         round_trip(request);
     }
     let bad = [
-        (circ_request(CircOp::Checkout, None, Some("1")), "names a card"),
-        (circ_request(CircOp::Renew, Some("2"), None), "names an item"),
-        (circ_request(CircOp::Patron, Some("2"), Some("1")), "no item"),
-        (circ_request(CircOp::Checkout, Some("20-00"), Some("1")), "ASCII digits"),
-        (circ_request(CircOp::Checkin, None, Some("本")), "printable ASCII"),
-        (circ_request(CircOp::Checkin, None, Some(&"9".repeat(65))), "printable ASCII"),
+        (
+            circ_request(CircOp::Checkout, None, Some("1")),
+            "names a card",
+        ),
+        (
+            circ_request(CircOp::Renew, Some("2"), None),
+            "names an item",
+        ),
+        (
+            circ_request(CircOp::Patron, Some("2"), Some("1")),
+            "no item",
+        ),
+        (
+            circ_request(CircOp::Checkout, Some("20-00"), Some("1")),
+            "ASCII digits",
+        ),
+        (
+            circ_request(CircOp::Checkin, None, Some("本")),
+            "printable ASCII",
+        ),
+        (
+            circ_request(CircOp::Checkin, None, Some(&"9".repeat(65))),
+            "printable ASCII",
+        ),
     ];
     for (request, expected) in bad {
         let error = request.check().unwrap_err();

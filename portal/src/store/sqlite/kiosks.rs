@@ -9,7 +9,7 @@ use shimin_sync::{
     pass::PassSigner,
 };
 
-use super::rows::corrupt;
+use super::rows::{corrupt, kiosk_state, kiosk_state_name};
 use super::{Db, rows::ts};
 use crate::{
     domain::passkeys::{NewKey, StoredKey},
@@ -84,20 +84,7 @@ const KIOSK_COLUMNS: &str = "kiosk_id, center_id, label, created_at, retired_at,
 fn kiosk_from_row(row: &Row<'_>) -> Result<(Kiosk, String), StoreError> {
     let kiosk_id: String = row.get(0)?;
     let center_id: String = row.get(1)?;
-    let state = match (
-        row.get::<_, Option<String>>(5)?,
-        row.get::<_, Option<String>>(6)?,
-    ) {
-        (Some(state), Some(at)) => Some((
-            match state.as_str() {
-                "online" => KioskState::Online,
-                "offline" => KioskState::Offline,
-                _ => return Err(corrupt("kiosk state", &state)),
-            },
-            ts(&at)?,
-        )),
-        _ => None,
-    };
+    let state = kiosk_state(row.get(5)?, row.get(6)?)?;
     Ok((
         Kiosk {
             kiosk_id: KioskId::new(&kiosk_id).map_err(|_| corrupt("kiosk id", &kiosk_id))?,
@@ -206,10 +193,7 @@ pub(super) async fn record_kiosk_status(
     pending_events: Option<u32>,
 ) -> Result<(), StoreError> {
     let kiosk_id = kiosk_id.clone();
-    let state = match state {
-        KioskState::Online => "online",
-        KioskState::Offline => "offline",
-    };
+    let state = kiosk_state_name(state);
     db.write(move |tx| {
         tx.execute(
             "UPDATE kiosks SET state = ?2, state_at = ?3, software = COALESCE(?4, software), \

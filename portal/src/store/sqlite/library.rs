@@ -1,14 +1,18 @@
 //! [`LibraryStore`] on SQLite.
 
 use async_trait::async_trait;
-use jiff::{Timestamp, civil::Date};
+use jiff::Timestamp;
 use rusqlite::{OptionalExtension, Row, params};
+use shimin_sync::{ids::KioskId, messages::KioskState};
 
-use super::SqliteStore;
 use super::rows::{corrupt, ts};
+use super::{SqliteStore, library_circulation};
 use crate::{
-    domain::{AccountId, card_photo::CardPhoto},
-    store::{CardHolder, CardSaved, LibraryCard, LibraryStore, Loan, StoreError},
+    domain::{AccountId, card_photo::CardPhoto, ledger::LedgerView},
+    store::{
+        CardHolder, CardSaved, CircRecord, Circulated, Decide, LibraryCard, LibraryKiosk,
+        LibraryStore, Loan, StoreError,
+    },
 };
 
 /// The columns [`card_from_row`] reads, in order.
@@ -152,27 +156,62 @@ impl LibraryStore for SqliteStore {
 
     async fn loans(&self, number: String) -> Result<Vec<Loan>, StoreError> {
         self.db
-            .read(move |conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT item_id, title, lent_at, due_date, renewals FROM library_loans \
-                     WHERE card_number = ?1 ORDER BY due_date, item_id",
-                )?;
-                let mut rows = statement.query([&number])?;
-                let mut loans = Vec::new();
-                while let Some(row) = rows.next()? {
-                    let due: String = row.get(3)?;
-                    let renewals: i64 = row.get(4)?;
-                    loans.push(Loan {
-                        item_id: row.get(0)?,
-                        title: row.get(1)?,
-                        lent_at: ts(&row.get::<_, String>(2)?)?,
-                        due_date: due.parse::<Date>().map_err(|_| corrupt("due date", &due))?,
-                        renewals: u32::try_from(renewals)
-                            .map_err(|_| corrupt("renewals", &renewals.to_string()))?,
-                    });
-                }
-                Ok(loans)
-            })
+            .read(move |conn| library_circulation::card_loans(conn, &number))
             .await
+    }
+
+    async fn create_library_kiosk(
+        &self,
+        kiosk: LibraryKiosk,
+        password_hash: String,
+    ) -> Result<bool, StoreError> {
+        library_circulation::create_kiosk(&self.db, kiosk, password_hash).await
+    }
+
+    async fn library_kiosks(&self) -> Result<Vec<LibraryKiosk>, StoreError> {
+        library_circulation::kiosks(&self.db).await
+    }
+
+    async fn library_kiosk(
+        &self,
+        kiosk_id: &KioskId,
+    ) -> Result<Option<(LibraryKiosk, String)>, StoreError> {
+        library_circulation::kiosk(&self.db, kiosk_id).await
+    }
+
+    async fn retire_library_kiosk(
+        &self,
+        kiosk_id: &KioskId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        library_circulation::retire_kiosk(&self.db, kiosk_id, now).await
+    }
+
+    async fn record_library_kiosk_status(
+        &self,
+        kiosk_id: &KioskId,
+        state: KioskState,
+        at: Timestamp,
+        software: Option<String>,
+    ) -> Result<(), StoreError> {
+        library_circulation::record_status(&self.db, kiosk_id, state, at, software).await
+    }
+
+    async fn ledger_view(
+        &self,
+        card: Option<String>,
+        item: Option<String>,
+    ) -> Result<LedgerView, StoreError> {
+        self.db
+            .read(move |conn| library_circulation::view(conn, card.as_deref(), item.as_deref()))
+            .await
+    }
+
+    async fn circulate(
+        &self,
+        record: CircRecord,
+        decide: Decide,
+    ) -> Result<Circulated, StoreError> {
+        library_circulation::circulate(&self.db, record, decide).await
     }
 }

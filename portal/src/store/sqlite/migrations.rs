@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (9, include_str!("migrations/0009_schools.sql")),
     (10, include_str!("migrations/0010_attachments.sql")),
     (11, include_str!("migrations/0011_library.sql")),
+    (12, include_str!("migrations/0012_library_circulation.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -16,6 +16,7 @@ mod family;
 mod fanout;
 mod kiosks;
 mod library;
+mod library_circulation;
 mod line_links;
 pub mod loadtest;
 mod migrations;

@@ -28,6 +28,31 @@ pub fn ts(text: &str) -> Result<Timestamp, StoreError> {
         .map_err(|error| StoreError::Corrupt(format!("timestamp {text:?}: {error}")))
 }
 
+/// A kiosk's reported state as stored (`state`, `state_at` columns), if it reported one.
+pub fn kiosk_state(
+    state: Option<String>,
+    at: Option<String>,
+) -> Result<Option<(shimin_sync::messages::KioskState, Timestamp)>, StoreError> {
+    use shimin_sync::messages::KioskState;
+    let (Some(state), Some(at)) = (state, at) else {
+        return Ok(None);
+    };
+    let state = match state.as_str() {
+        "online" => KioskState::Online,
+        "offline" => KioskState::Offline,
+        _ => return Err(corrupt("kiosk state", &state)),
+    };
+    Ok(Some((state, ts(&at)?)))
+}
+
+/// The stored name of a kiosk state.
+pub fn kiosk_state_name(state: shimin_sync::messages::KioskState) -> &'static str {
+    match state {
+        shimin_sync::messages::KioskState::Online => "online",
+        shimin_sync::messages::KioskState::Offline => "offline",
+    }
+}
+
 /// Reads an account with its roles and password hash from a row of [`ACCOUNT_COLUMNS`].
 pub fn credentials_from_row(row: &Row<'_>) -> Result<Credentials, StoreError> {
     let account_id: String = row.get(0)?;

@@ -125,28 +125,50 @@ struct StaffRow {
 }
 
 /// One kiosk as listed.
-struct KioskRow {
-    kiosk_id: String,
-    label: String,
-    state_key: &'static str,
-    state_at: String,
-    pending: String,
-    retired: bool,
+pub(super) struct KioskRow {
+    pub(super) kiosk_id: String,
+    pub(super) label: String,
+    pub(super) state_key: &'static str,
+    pub(super) state_at: String,
+    pub(super) pending: String,
+    pub(super) retired: bool,
 }
 
 impl KioskRow {
     fn of(kiosk: crate::store::Kiosk) -> Self {
+        let mut row = Self::shown(
+            kiosk.kiosk_id.to_string(),
+            kiosk.label,
+            kiosk.created_at,
+            kiosk.retired_at,
+            kiosk.state,
+        );
+        row.pending = kiosk
+            .pending_events
+            .map(|count| count.to_string())
+            .unwrap_or_default();
+        row
+    }
+
+    /// A kiosk as the admin pages list it: its state in words and since when (Asia/Tokyo).
+    pub(super) fn shown(
+        kiosk_id: String,
+        label: String,
+        created_at: jiff::Timestamp,
+        retired_at: Option<jiff::Timestamp>,
+        state: Option<(shimin_sync::messages::KioskState, jiff::Timestamp)>,
+    ) -> Self {
         use shimin_sync::messages::KioskState;
-        let (state_key, state_at) = match (&kiosk.retired_at, kiosk.state) {
+        let (state_key, state_at) = match (&retired_at, state) {
             (Some(at), _) => ("page.kiosk.retired", *at),
             (None, Some((KioskState::Online, at))) => ("page.kiosk.online", at),
             (None, Some((KioskState::Offline, at))) => ("page.kiosk.offline", at),
-            (None, None) => ("page.kiosk.never", kiosk.created_at),
+            (None, None) => ("page.kiosk.never", created_at),
         };
-        let never = kiosk.state.is_none() && kiosk.retired_at.is_none();
+        let never = state.is_none() && retired_at.is_none();
         Self {
-            kiosk_id: kiosk.kiosk_id.to_string(),
-            label: kiosk.label,
+            kiosk_id,
+            label,
             state_key,
             state_at: if never {
                 String::new()
@@ -156,11 +178,8 @@ impl KioskRow {
                     .strftime("%Y-%m-%d %H:%M")
                     .to_string()
             },
-            pending: kiosk
-                .pending_events
-                .map(|count| count.to_string())
-                .unwrap_or_default(),
-            retired: kiosk.retired_at.is_some(),
+            pending: String::new(),
+            retired: retired_at.is_some(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod kiosks;
 mod legal;
 mod library;
 mod library_admin;
+mod library_kiosks;
 mod notifications;
 mod occupancy;
 mod oshirase;
@@ -162,6 +163,14 @@ pub fn routes() -> Router<AppState> {
         .route("/library/delete", post(library::delete))
         .route("/library/photo.jpg", get(library::photo))
         .route("/admin/library", get(library_admin::lookup))
+        .route(
+            "/admin/library/kiosks",
+            get(library_kiosks::list).post(library_kiosks::register),
+        )
+        .route(
+            "/admin/library/kiosks/{kiosk_id}/retire",
+            post(library_kiosks::retire),
+        )
         .route(
             "/admin/library/photo/{account_id}",
             get(library_admin::photo),
