@@ -294,7 +294,10 @@ impl Kiosk {
                 Ok(Received::Presence)
             }
             Topic::CenterOccupancy(_) => Ok(Received::Nothing),
-            Topic::KioskEvents(_) | Topic::KioskStatus(_) => Err(not_for_us()),
+            Topic::KioskEvents(_)
+            | Topic::KioskStatus(_)
+            | Topic::KioskCirculation(_)
+            | Topic::KioskCirculationAnswers(_) => Err(not_for_us()),
         }
     }
 

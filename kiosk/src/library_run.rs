@@ -1,7 +1,9 @@
 //! `kiosk library`: the kiosk at a library counter. The camera (or a frames folder) feeds the
 //! decoder; each code goes to the counter screen ([`crate::ui::library`]), which hands jobs to
-//! the circulation worker ([`crate::circulation::worker`]) talking SIP2 to the library's ILS,
-//! with the offline queue in `DATA/circulation.db`.
+//! the circulation worker ([`crate::circulation::worker`]), with the offline queue in
+//! `DATA/circulation.db`. The worker talks SIP2 to the library's ILS (`[sip2]`), reporting
+//! what it did to the portal when `[portal]` is set; without `[sip2]`, it lends through the
+//! portal's loan ledger.
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -12,9 +14,13 @@ use shimin_sync::library::card::CardRules;
 use crate::{
     camera::{CameraFrames, settings::CameraSettings},
     circulation::{
+        Circulation,
         counter::{Counter, Mode},
         ils::Sip2Circulation,
+        ledger::PortalLedger,
+        portal::{PortalLink, PortalSettings},
         queue::Queue,
+        reports::{self, Reporting, Reports},
         sip2::link::{Sip2Link, Sip2Settings},
         worker::{self, WorkerSettings},
     },
@@ -42,8 +48,13 @@ pub struct LibrarySettings {
     /// from a book. Default 10 digits, `mod10_w21`.
     #[serde(default)]
     pub card: CardRules,
-    /// The ILS (`[sip2]`).
-    pub sip2: Sip2Settings,
+    /// The library's ILS (`[sip2]`), if it has one.
+    #[serde(default)]
+    pub sip2: Option<Sip2Settings>,
+    /// The portal (`[portal]`): its loan ledger when there is no `[sip2]`; else where loans
+    /// are reported for citizens to see.
+    #[serde(default)]
+    pub portal: Option<PortalSettings>,
     /// The camera (`[camera]`).
     #[serde(default)]
     pub camera: CameraSettings,
@@ -65,7 +76,47 @@ impl LibrarySettings {
     pub fn load(path: &std::path::Path) -> anyhow::Result<Self> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
+        let settings: Self =
+            toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
+        if settings.sip2.is_none() && settings.portal.is_none() {
+            anyhow::bail!(
+                "{} names no library system: add [sip2] (the library's ILS) or [portal] (the \
+                 portal's loan ledger, as /admin/library/kiosks issued it)",
+                path.display()
+            );
+        }
+        Ok(settings)
+    }
+
+    /// The circulation these settings describe, with what must run beside it.
+    fn circulation(&self) -> anyhow::Result<(Box<dyn Circulation>, Option<PortalLink>)> {
+        let link = self.portal.as_ref().map(PortalLink::start).transpose()?;
+        match (&self.sip2, link) {
+            (Some(sip2), None) => Ok((
+                Box::new(Sip2Circulation::new(Sip2Link::new(sip2.clone())?)),
+                None,
+            )),
+            (Some(sip2), Some(link)) => {
+                let ils = Box::new(Sip2Circulation::new(Sip2Link::new(sip2.clone())?));
+                let outbox =
+                    Arc::new(Reports::open(&self.data_dir).context("opening the reports outbox")?);
+                let wake = Arc::new(tokio::sync::Notify::new());
+                tokio::spawn(reports::send(
+                    Arc::clone(&outbox),
+                    link.clone(),
+                    Arc::clone(&wake),
+                    std::time::Duration::from_secs(10),
+                ));
+                tracing::info!("lending through the ILS, reporting to the portal");
+                let reporting = Reporting::new(ils, outbox, link.kiosk_id().clone(), wake);
+                Ok((Box::new(reporting), Some(link)))
+            }
+            (None, Some(link)) => {
+                tracing::info!("lending through the portal's loan ledger");
+                Ok((Box::new(PortalLedger::new(link.clone())), Some(link)))
+            }
+            (None, None) => anyhow::bail!("no library system is configured"),
+        }
     }
 }
 
@@ -106,16 +157,12 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
         .build()
         .context("starting the async runtime")?;
     let _entered = runtime.enter();
-    let link = Sip2Link::new(settings.sip2.clone())?;
+    let (circulation, portal) = settings.circulation()?;
     let worker_settings = WorkerSettings {
         loan_days: settings.loan_days,
         ..WorkerSettings::default()
     };
-    let (jobs, answers) = worker::spawn(
-        Box::new(Sip2Circulation::new(link)),
-        Arc::clone(&queue),
-        worker_settings,
-    );
+    let (jobs, answers) = worker::spawn(circulation, Arc::clone(&queue), worker_settings);
 
     let ctx = eframe::egui::Context::default();
     let slot = Arc::new(PreviewSlot::default());
@@ -160,6 +207,9 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
     );
     let shown = run_window(ctx, &settings.ui, LibraryApp(screen));
     pipeline.stop();
+    if let Some(portal) = portal {
+        runtime.block_on(portal.close());
+    }
     shown
 }
 
@@ -173,7 +223,11 @@ mod tests {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/library-kiosk.toml");
         let settings = LibrarySettings::load(&path).unwrap();
-        assert_eq!(settings.sip2.timeout, std::time::Duration::from_secs(5));
+        assert_eq!(
+            settings.sip2.unwrap().timeout,
+            std::time::Duration::from_secs(5)
+        );
+        assert_eq!(settings.portal.unwrap().kiosk_id.as_str(), "library1");
         assert_eq!(settings.card, CardRules::default());
         assert_eq!(settings.loan_days, 14);
         assert!(settings.ui.fullscreen);
@@ -187,5 +241,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("timout"), "{error}");
+    }
+
+    #[test]
+    fn a_kiosk_without_a_library_system_is_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library-kiosk.toml");
+        std::fs::write(&path, "loan_days = 14\n").unwrap();
+        let error = format!("{:#}", LibrarySettings::load(&path).unwrap_err());
+        assert!(
+            error.contains("[sip2]") && error.contains("[portal]"),
+            "{error}"
+        );
     }
 }

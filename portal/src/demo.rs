@@ -81,6 +81,7 @@ pub async fn seed_if_empty(
             CITIZEN,
         )
         .await?;
+        crate::demo_library::seed(state, store, data_dir, "admin@demo.invalid").await?;
         let codes = crate::demo_schools::seed(
             state,
             store,

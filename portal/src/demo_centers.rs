@@ -53,6 +53,19 @@ pub(crate) async fn account(
         .account)
 }
 
+/// Writes a demo kiosk's configuration, readable by its owner only (it holds a password).
+pub(crate) fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
 /// Adds the centers, children and kiosks; `admin` and `staff` are the demo logins' emails.
 pub async fn seed(
     state: &AppState,
@@ -86,25 +99,19 @@ pub async fn seed(
             .await
             .map_err(|error| anyhow::anyhow!("demo kiosk at {id}: {error}"))?;
         let path = kiosk_dir.join(format!("{}.toml", credentials.kiosk.kiosk_id));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(&path)
-            .with_context(|| format!("writing {}", path.display()))?;
-        writeln!(
-            file,
-            "# Demo kiosk at {name}: kiosk run --config {} --headless --frames FRAMES_DIR\n\
-             kiosk_id = \"{}\"\nbroker_url = \"{}\"\npassword = \"{}\"\ndata_dir = \"{}\"",
-            path.display(),
-            credentials.kiosk.kiosk_id,
-            state.broker_url,
-            credentials.password,
-            data_dir
-                .join("demo-kiosks")
-                .join(credentials.kiosk.kiosk_id.as_str())
-                .display(),
+        write_private(
+            &path,
+            &format!(
+                "# Demo kiosk at {name}: kiosk run --config {} --headless --frames FRAMES_DIR\n\
+                 kiosk_id = \"{}\"\nbroker_url = \"{}\"\npassword = \"{}\"\ndata_dir = \"{}\"\n",
+                path.display(),
+                credentials.kiosk.kiosk_id,
+                state.broker_url,
+                credentials.password,
+                kiosk_dir
+                    .join(credentials.kiosk.kiosk_id.as_str())
+                    .display(),
+            ),
         )?;
     }
     if let Some((first, ..)) = CENTERS.first() {

@@ -160,4 +160,59 @@ impl FormClient {
         );
         Ok(answer)
     }
+
+    /// Opens `page`, then POSTs its hidden fields with `fields` and one file (`field`, file
+    /// name, media type, bytes) to `action` as `multipart/form-data`.
+    pub async fn submit_file(
+        &self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &str, &[u8]),
+    ) -> Result<Page> {
+        const BOUNDARY: &str = "shimin-e2e-boundary-7d1f";
+        let form_page = self.get(page).await?;
+        ensure!(
+            form_page.status == 200,
+            "GET {page} answered {}",
+            form_page.status
+        );
+        let mut form = hidden_fields(form_html(&form_page.body, action));
+        form.retain(|(name, _)| !fields.iter().any(|(n, _)| n == name));
+        form.extend(
+            fields
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
+        let mut body = Vec::new();
+        for (name, value) in &form {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (field, file_name, media_type, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let url = self.url(action);
+        let response = self
+            .http
+            .post(&url)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .with_context(|| format!("POST {url}"))?;
+        Self::page(response).await
+    }
 }

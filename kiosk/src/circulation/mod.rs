@@ -5,13 +5,17 @@
 //! time it happened, keeping every conflict for the librarian. [`counter`] is the counter's
 //! session as pure state, and [`worker`] does its jobs in order against a [`Circulation`].
 //!
-//! The portal's own loan ledger (the second implementation, for a library without an ILS) and
-//! the loans reported to the portal are not built yet: library kiosks are not registered on
-//! the portal.
+//! [`ledger::PortalLedger`] is the second implementation, for a library without an ILS: the
+//! portal's loan ledger, over MQTT ([`portal`]). With an ILS, [`reports::Reporting`] reports
+//! each loan, return and renewal the ILS accepted to the portal, kept in a durable outbox
+//! until the portal answers, so citizens see their loans on the portal.
 
 pub mod counter;
 pub mod ils;
+pub mod ledger;
+pub mod portal;
 pub mod queue;
+pub mod reports;
 pub mod sip2;
 pub mod worker;
 
@@ -138,6 +142,30 @@ pub trait Circulation: Send {
         item: &str,
         offline: Option<NoBlock>,
     ) -> Result<Returned, CircError>;
+}
+
+/// Seconds as a plain number in the configuration.
+pub(crate) mod secs {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    /// Writes seconds as a number.
+    pub fn serialize<S: Serializer>(value: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(value.as_secs_f64())
+    }
+
+    /// Reads seconds from a number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The library's time zone, Asia/Tokyo, never the host's: due dates and the times offline
+/// circulation is replayed with.
+pub fn library_zone() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Asia/Tokyo")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(9)))
 }
 
 /// A due date as SIP2 gives it: `YYYYMMDD`, alone or leading an 18-character date.

@@ -10,7 +10,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use jiff::{ToSpan, Zoned};
+use jiff::{Timestamp, ToSpan};
 use tokio::sync::mpsc;
 
 use super::{
@@ -103,7 +103,7 @@ async fn handle(
     settings: WorkerSettings,
     job: Job,
 ) -> rusqlite::Result<Answer> {
-    let now = Zoned::now();
+    let now = Timestamp::now().to_zoned(super::library_zone());
     let due = now
         .date()
         .checked_add(settings.loan_days.days())

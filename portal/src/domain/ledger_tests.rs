@@ -187,7 +187,10 @@ fn offline_circulation_is_applied_whatever_the_blocks() {
     checkin.no_block = true;
     let nothing_lent = decide_now(&checkin, &LedgerView::default());
     assert_eq!(nothing_lent.answer.refused, None);
-    assert_eq!(nothing_lent.change, LoanChange::Return { item: BOOK.into() });
+    assert_eq!(
+        nothing_lent.change,
+        LoanChange::Return { item: BOOK.into() }
+    );
 }
 
 #[test]

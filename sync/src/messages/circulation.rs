@@ -174,7 +174,7 @@ pub enum PatronBlock {
 }
 
 /// An item on loan, or just lent, renewed or returned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CircItem {
     /// Its barcode.
     pub item: String,

@@ -47,27 +47,12 @@ pub struct Sip2Settings {
     /// Where the kiosk stands (`CP`, and `AP` of returns).
     pub location: String,
     /// How long to wait for the connection and for each answer. Default 5 s.
-    #[serde(default = "default_timeout", with = "humantime_secs")]
+    #[serde(default = "default_timeout", with = "crate::circulation::secs")]
     pub timeout: Duration,
 }
 
 fn default_timeout() -> Duration {
     Duration::from_secs(5)
-}
-
-/// Seconds as a plain number in the configuration.
-mod humantime_secs {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
-
-    pub fn serialize<S: Serializer>(value: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(value.as_secs_f64())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let secs = f64::deserialize(d)?;
-        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
-    }
 }
 
 /// Why a request got no usable answer.
