@@ -3,7 +3,9 @@
 //! library's system. The patron shows the card's NW-7 barcode on a phone, then two books'
 //! labels (Code 128 and EAN-13 3000000000021, turned 40° and 130°): the library system lends both. Then it
 //! is stopped, a third book is scanned — kept offline — and when the library system is back the
-//! kiosk sends it by itself, once.
+//! kiosk sends it by itself, once. All along, the kiosk reports each loan to the portal
+//! (`--demo`, its library kiosk's credentials, cards of the library's 13 digits): the citizen's
+//! card page shows the books with their titles and due dates, the offline one too.
 
 use std::{
     fs,
@@ -16,8 +18,10 @@ use std::{
 
 use anyhow::{Context, Result, bail, ensure};
 use shimin_e2e::{
+    FormClient, Portal,
     barcodes::{codabar_image, code128_image, ean13_image},
     camera::{CameraParams, camera_frame},
+    demo::DEMO_PASSWORD,
     kiosk::kiosk_bin,
     screenshot_dir,
     xvfb::Xvfb,
@@ -93,6 +97,62 @@ impl Drop for Ils {
     }
 }
 
+/// A demo portal whose library's cards have 13 digits and no check digit, with the demo
+/// citizen's card registered; the `[portal]` section for its demo library kiosk.
+async fn portal_with_card(dir: &Path) -> Result<(Portal, FormClient, String)> {
+    let config = dir.join("portal.toml");
+    fs::write(
+        &config,
+        "[library.card]\nmin_len = 13\nmax_len = 13\ncheck = \"none\"\n",
+    )?;
+    let portal = Portal::builder()
+        .arg("--demo")
+        .arg("--config")
+        .arg(&config)
+        .start()
+        .await?;
+    let citizen = FormClient::new(portal.base_url())?;
+    citizen
+        .login("citizen@demo.invalid", DEMO_PASSWORD, None)
+        .await?;
+    let mut photo = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(48, 32, image::Rgb([40, 90, 200]))
+        .write_to(&mut photo, image::ImageFormat::Jpeg)?;
+    let saved = citizen
+        .submit_file(
+            "/library/settings",
+            "/library/settings",
+            &[("number", HANAKO), ("number_again", HANAKO)],
+            ("photo", "card.jpg", "image/jpeg", photo.get_ref()),
+        )
+        .await?;
+    ensure!(saved.status == 303, "saving the card: {}", saved.body);
+    let demo = fs::read_to_string(portal.data_dir().join("demo-kiosks/library1.toml"))?;
+    let section = demo
+        .split("[portal]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .context("the demo library kiosk's [portal] section")?;
+    Ok((portal, citizen, format!("[portal]{section}\n")))
+}
+
+/// Waits until the citizen's card page shows every one of `needles`.
+async fn wait_for_card_page(citizen: &FormClient, needles: &[&str]) -> Result<()> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let page = citizen.get("/library").await?;
+        if needles.iter().all(|needle| page.body.contains(needle)) {
+            return Ok(());
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "the card page never showed {needles:?}:\n{}",
+            page.body
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -125,6 +185,7 @@ async fn the_counter_lends_books_to_a_card_on_a_phone_and_sends_offline_loans_la
     let dir = tempfile::tempdir()?;
     let frames = dir.path().join("frames");
     fs::create_dir_all(&frames)?;
+    let (portal, citizen, portal_section) = portal_with_card(dir.path()).await?;
     let config = dir.path().join("library-kiosk.toml");
     fs::write(
         &config,
@@ -132,6 +193,7 @@ async fn the_counter_lends_books_to_a_card_on_a_phone_and_sends_offline_loans_la
             "data_dir = \"{}\"\n[card]\nmin_len = 13\nmax_len = 13\ncheck = \"none\"\n\
              [sip2]\naddress = \"127.0.0.1:{port}\"\nuser = \"kiosk\"\npassword = \"kiosk-pass\"\n\
              institution = \"SHIMINLIB\"\nlocation = \"counter-1\"\ntimeout = 2\n\
+             {portal_section}\
              [ui]\nfullscreen = false\nwindow_size = [1024, 600]\n",
             dir.path().join("data").display()
         ),
@@ -192,6 +254,8 @@ async fn the_counter_lends_books_to_a_card_on_a_phone_and_sends_offline_loans_la
             lent[1].starts_with(&format!("CHECKOUT 3000000000021 {HANAKO} no_block=N")),
             "{lent:?}"
         );
+        // The portal heard of both, with the ILS's titles and due date.
+        wait_for_card_page(&citizen, &["ぐりとぐら", "ねないこだれだ", "2027-01-10"]).await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         screen.screenshot(&screenshot_dir()?.join("library-counter.png"))?;
 
@@ -217,13 +281,14 @@ async fn the_counter_lends_books_to_a_card_on_a_phone_and_sends_offline_loans_la
         tokio::time::sleep(Duration::from_millis(1500)).await;
         screen.screenshot(&screenshot_dir()?.join("library-counter-offline.png"))?;
         let back = Ils::start(port)?;
-        let replayed = back.wait_for_checkouts(1, &log).await;
+        let replayed = back.wait_for_checkouts(1, &log).await?;
+        wait_for_card_page(&citizen, &["しろくまちゃんのほっとけーき"]).await?;
         Ok::<_, anyhow::Error>(replayed)
     }
     .await;
     let _ = kiosk.kill();
     let _ = kiosk.wait();
-    let replayed = result??;
+    let replayed = portal.explain(result)?;
     ensure!(
         replayed == [format!("CHECKOUT 3000000000035 {HANAKO} no_block=Y")],
         "{replayed:?}"

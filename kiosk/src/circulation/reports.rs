@@ -243,3 +243,7 @@ pub async fn send(reports: Arc<Reports>, link: PortalLink, wake: Arc<Notify>, ev
         }
     }
 }
+
+#[cfg(test)]
+#[path = "reports_tests.rs"]
+mod tests;
