@@ -106,5 +106,5 @@ async fn what_the_ils_accepted_is_kept_for_the_portal_in_order() {
     }
     reopened.settle(&lent.request_id).unwrap();
     reopened.push(returned).unwrap();
-    assert_eq!(reopened.pending().unwrap(), [returned.clone()]);
+    assert_eq!(reopened.pending().unwrap(), std::slice::from_ref(returned));
 }
