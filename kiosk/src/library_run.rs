@@ -15,6 +15,7 @@ use crate::{
     camera::{CameraFrames, settings::CameraSettings},
     circulation::{
         Circulation,
+        card_keys::CardKeys,
         counter::{Counter, Mode},
         ils::Sip2Circulation,
         ledger::PortalLedger,
@@ -89,8 +90,15 @@ impl LibrarySettings {
     }
 
     /// The circulation these settings describe, with what must run beside it.
-    fn circulation(&self) -> anyhow::Result<(Box<dyn Circulation>, Option<PortalLink>)> {
-        let link = self.portal.as_ref().map(PortalLink::start).transpose()?;
+    fn circulation(
+        &self,
+        keys: &CardKeys,
+    ) -> anyhow::Result<(Box<dyn Circulation>, Option<PortalLink>)> {
+        let link = self
+            .portal
+            .as_ref()
+            .map(|portal| PortalLink::start(portal, keys.clone()))
+            .transpose()?;
         match (&self.sip2, link) {
             (Some(sip2), None) => Ok((
                 Box::new(Sip2Circulation::new(Sip2Link::new(sip2.clone())?)),
@@ -157,7 +165,8 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
         .build()
         .context("starting the async runtime")?;
     let _entered = runtime.enter();
-    let (circulation, portal) = settings.circulation()?;
+    let keys = CardKeys::load(&settings.data_dir);
+    let (circulation, portal) = settings.circulation(&keys)?;
     let worker_settings = WorkerSettings {
         loan_days: settings.loan_days,
         ..WorkerSettings::default()
@@ -198,7 +207,7 @@ pub fn main(config: &std::path::Path, frames: Option<PathBuf>) -> anyhow::Result
         }
     });
     let screen = LibraryScreen::new(
-        Counter::new(settings.card.clone(), Mode::Lend),
+        Counter::new(settings.card.clone(), Mode::Lend).with_card_passes(keys.checker()),
         codes,
         jobs,
         answers,

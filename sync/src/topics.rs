@@ -175,9 +175,13 @@ pub fn portal_filters() -> Vec<String> {
     ]
 }
 
-/// The topic filters a library counter kiosk subscribes to: the answers to its requests.
+/// The topic filters a library counter kiosk subscribes to: the answers to its requests, and
+/// the key set (to check the portal's signed card QR codes).
 pub fn library_kiosk_filters(kiosk: &KioskId) -> Vec<String> {
-    vec![Topic::KioskCirculationAnswers(kiosk.clone()).to_string()]
+    vec![
+        Topic::KioskCirculationAnswers(kiosk.clone()).to_string(),
+        Topic::Keys.to_string(),
+    ]
 }
 
 /// The topic filters a kiosk subscribes to: its acks, config and presence, the key set, and the
@@ -328,7 +332,10 @@ mod tests {
         );
         assert_eq!(
             library_kiosk_filters(&me),
-            ["shimin/v1/kiosks/chuo-1/circulation-answers"]
+            [
+                "shimin/v1/kiosks/chuo-1/circulation-answers",
+                "shimin/v1/keys"
+            ]
         );
         assert_eq!(kiosk_client_id(&me), "shimin-kiosk-chuo-1");
     }

@@ -69,6 +69,48 @@ fn draw(modules: &[u8], module_px: u32, height_modules: u32) -> GrayImage {
     })
 }
 
+/// The QR code of a page's SVG (as the `qrcode` crate draws it: one `<path>` of
+/// `M{left} {top}h{w}v{h}H{left}V{top}` rectangles in a `width`×`height` box), drawn again as
+/// an image at `scale` pixels per SVG unit.
+pub fn qr_svg_image(svg: &str, scale: u32) -> Result<GrayImage> {
+    let number = |name: &str| -> Result<u32> {
+        let start = svg
+            .find(&format!("{name}=\""))
+            .with_context(|| format!("no {name} in the SVG"))?
+            + name.len()
+            + 2;
+        let rest = svg.get(start..).context("SVG cut short")?;
+        let end = rest.find('"').context("unterminated attribute")?;
+        Ok(rest[..end].parse()?)
+    };
+    let (width, height) = (number("width")?, number("height")?);
+    let path = svg
+        .split(" d=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .context("no path in the SVG")?;
+    let mut image = GrayImage::from_pixel(width * scale, height * scale, Luma([255]));
+    for rect in path.split('M').filter(|r| !r.is_empty()) {
+        // "{left} {top}h{w}v{h}H{left}V{top}"
+        let fields: Vec<u32> = rect
+            .split(|c: char| c == ' ' || c.is_ascii_alphabetic())
+            .filter(|f| !f.is_empty())
+            .map(str::parse)
+            .collect::<Result<_, _>>()?;
+        let [left, top, w, h, ..] = fields[..] else {
+            anyhow::bail!("a path segment that is not a rectangle: {rect}");
+        };
+        for y in top * scale..(top + h) * scale {
+            for x in left * scale..(left + w) * scale {
+                if x < image.width() && y < image.height() {
+                    image.put_pixel(x, y, Luma([0]));
+                }
+            }
+        }
+    }
+    Ok(image)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

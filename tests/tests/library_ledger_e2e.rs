@@ -1,8 +1,9 @@
 //! A library without a system of its own, end to end: the demo portal (`--demo`, its loan
 //! ledger and embedded broker) and the demo library counter (`kiosk library` with the ready
 //! configuration the demo wrote) in a window under Xvfb. The demo citizen registers her
-//! card; she shows its NW-7 barcode, as the portal draws it, on a phone, then a book's label:
-//! the portal lends it and her card page shows it with its due date. The portal goes away, a
+//! card; a QR code signed with another key is refused, then she shows the card page's signed
+//! QR code on a phone (the kiosk checks it offline with the portal's keys), then a book's
+//! label: the portal lends it and her card page shows it with its due date. The portal goes away, a
 //! second book is lent on trust, and once the portal is back the kiosk sends it by itself.
 
 use std::{
@@ -15,14 +16,21 @@ use std::{
 use anyhow::{Context, Result, ensure};
 use shimin_e2e::{
     FormClient, Portal,
-    barcodes::{codabar_image, code128_image},
-    camera::{CameraParams, camera_frame},
+    barcodes::{code128_image, qr_svg_image},
+    camera::{CameraParams, camera_frame, qr_image},
     demo::DEMO_PASSWORD,
     kiosk::kiosk_bin,
     screenshot_dir,
     xvfb::Xvfb,
 };
-use shimin_sync::library::card::{CheckScheme, check_digit};
+use shimin_sync::{
+    ids::KeyId,
+    library::{
+        card::{CheckScheme, check_digit},
+        card_pass::issue_card_pass,
+    },
+    pass::PassSigner,
+};
 
 const WAIT: Duration = Duration::from_secs(30);
 const CITIZEN: &str = "citizen@demo.invalid";
@@ -137,18 +145,29 @@ async fn a_library_without_an_ils_lends_through_the_portal_and_offline() -> Resu
         wait_for_log(&log, "lending through the portal's loan ledger", 0).await?;
         wait_for_log(&log, "connected to the portal", 0).await?;
         wait_for_log(&log, "watching the frames folder", 0).await?;
-        // The card as the portal draws it (NW-7, start and stop A), then a book.
-        show(
-            &frames,
-            1,
-            &codabar_image(&format!("A{number}A"), 3, 40)?,
-            &CameraParams::default(),
-        )?;
-        wait_for_log(&log, "scanned", 0).await?;
+        wait_for_log(&log, "key set received", 0).await?;
+        // A card QR code made with a key that is not the portal's: refused, not lent to.
+        let forger = PassSigner::from_seed(KeyId::new("k1")?, &[9; 32]);
+        let now = jiff::Timestamp::now();
+        let until = now.checked_add(jiff::SignedDuration::from_hours(24))?;
+        let forged = issue_card_pass(&forger, &number, now, until)?;
+        let forged = qr_image(&forged, qrcode::EcLevel::M, 6).context("forged QR")?;
+        show(&frames, 1, &forged, &CameraParams::default())?;
+        wait_for_log(&log, "a card QR code was refused", 0).await?;
+        // The card page's own QR code, as the portal drew it, on a phone.
+        let page = citizen.get("/library").await?;
+        let svg = page
+            .body
+            .split("class=\"card-qr-code\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</svg>").next())
+            .context("no QR code on the card page")?;
+        show(&frames, 2, &qr_svg_image(svg, 2)?, &CameraParams::default())?;
+        wait_for_log(&log, "Some(Patron(", 0).await?;
         tokio::time::sleep(Duration::from_millis(700)).await;
         show(
             &frames,
-            2,
+            3,
             &code128_image("3000000000019", 3, 40)?,
             &label(35.0),
         )?;
@@ -169,7 +188,7 @@ async fn a_library_without_an_ils_lends_through_the_portal_and_offline() -> Resu
         portal.terminate(Duration::from_secs(10)).await?;
         show(
             &frames,
-            3,
+            4,
             &code128_image("3000000000035", 3, 40)?,
             &label(-50.0),
         )?;

@@ -5,10 +5,13 @@
 //! The state never waits for the library system: a scan becomes a [`Job`] at once, jobs are
 //! done in order by the worker ([`super::worker`]), and their answers come back as
 //! [`Answer`]s. The camera sees a barcode many times a second, so a code already handled in
-//! this session is ignored; nothing the librarian scans is dropped. Libraries whose books also
-//! carry NW-7 labels that pass for card numbers are not told apart yet (a card prefix would).
+//! this session is ignored; nothing the librarian scans is dropped. A QR code that says it is
+//! the portal's signed card (`SL1:`) is a card only if its signature checks
+//! ([`CardPassCheck`]).
 
-use shimin_sync::library::card::CardRules;
+use std::sync::Arc;
+
+use shimin_sync::{library::card::CardRules, library::card_pass::is_card_pass, pass::PassError};
 
 use crate::decode::Symbology;
 
@@ -99,9 +102,10 @@ pub enum ItemState {
 }
 
 /// The counter's session.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Counter {
     rules: CardRules,
+    card_passes: Option<CardPassCheck>,
     /// Lending or return.
     pub mode: Mode,
     /// The card scanned, and the patron once known (`None` while asked, or offline).
@@ -120,15 +124,33 @@ pub enum Notice {
     CardFirst,
     /// The patron may not borrow.
     Blocked,
+    /// The portal's card QR code could not be trusted (forged, expired, or the kiosk has not
+    /// yet had the portal's keys).
+    BadCardPass,
     /// A card was scanned in return mode.
     NotInReturn,
 }
+
+impl std::fmt::Debug for Counter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Counter")
+            .field("mode", &self.mode)
+            .field("patron", &self.patron)
+            .field("items", &self.items)
+            .field("notice", &self.notice)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads the card number from the portal's signed card QR code, checking its signature.
+pub type CardPassCheck = Arc<dyn Fn(&str) -> Result<String, PassError> + Send + Sync>;
 
 impl Counter {
     /// An empty session in `mode`.
     pub fn new(rules: CardRules, mode: Mode) -> Self {
         Self {
             rules,
+            card_passes: None,
             mode,
             patron: None,
             items: Vec::new(),
@@ -136,9 +158,17 @@ impl Counter {
         }
     }
 
+    /// Accepts the portal's signed card QR codes, checked by `check`.
+    pub fn with_card_passes(mut self, check: CardPassCheck) -> Self {
+        self.card_passes = Some(check);
+        self
+    }
+
     /// Ends the session (the patron leaves, or staff press 終了), keeping the mode.
     pub fn clear(&mut self) {
+        let card_passes = self.card_passes.take();
         *self = Self::new(self.rules.clone(), self.mode);
+        self.card_passes = card_passes;
     }
 
     /// Switches between lending and return, ending the session.
@@ -161,6 +191,24 @@ impl Counter {
     /// even when its digits would pass for a card number.
     pub fn scan(&mut self, symbology: Symbology, text: &str) -> Option<Job> {
         let card = match symbology {
+            Symbology::Qr if is_card_pass(text) => {
+                let checked = match &self.card_passes {
+                    Some(check) => check(text),
+                    None => Err(PassError::NotAPass),
+                };
+                match checked.map(|card| self.rules.read(&card)) {
+                    Ok(Ok(card)) => Some(card),
+                    failed => {
+                        let why = match failed {
+                            Err(error) => error.code(),
+                            _ => "not_a_card_of_this_library",
+                        };
+                        tracing::warn!(why, "a card QR code was refused");
+                        self.notice = Some(Notice::BadCardPass);
+                        return None;
+                    }
+                }
+            }
             Symbology::Codabar | Symbology::Qr => self.rules.read(text).ok(),
             _ => None,
         };

@@ -137,3 +137,26 @@ fn renewal_mode_asks_for_the_card_then_renews_each_book() {
     counter.answer(Answer::Renewed(renewed.clone()));
     assert_eq!(counter.items[0].state, ItemState::Renewed(renewed));
 }
+
+#[test]
+fn the_portals_signed_card_qr_is_a_card_only_when_its_signature_checks() {
+    let check: CardPassCheck = Arc::new(|text: &str| match text {
+        "SL1:GOOD" => Ok(CARD.to_owned()),
+        "SL1:OTHER-LIBRARY" => Ok("12".to_owned()),
+        _ => Err(PassError::BadSignature),
+    });
+    let mut counter = Counter::new(CardRules::default(), Mode::Lend).with_card_passes(check);
+    assert_eq!(counter.scan(Qr, "SL1:FORGED"), None);
+    assert_eq!(counter.notice, Some(Notice::BadCardPass));
+    assert!(counter.items.is_empty(), "a refused card QR is not a book");
+    assert_eq!(counter.scan(Qr, "SL1:OTHER-LIBRARY"), None);
+    assert_eq!(counter.notice, Some(Notice::BadCardPass));
+    assert_eq!(counter.scan(Qr, "SL1:GOOD"), Some(Job::Patron(CARD.into())));
+    // Ending the session keeps the check.
+    counter.clear();
+    assert_eq!(counter.scan(Qr, "SL1:GOOD"), Some(Job::Patron(CARD.into())));
+    // A kiosk without the portal's keys trusts no card QR.
+    let mut bare = Counter::new(CardRules::default(), Mode::Lend);
+    assert_eq!(bare.scan(Qr, "SL1:GOOD"), None);
+    assert_eq!(bare.notice, Some(Notice::BadCardPass));
+}

@@ -10,6 +10,7 @@
 //! each loan, return and renewal the ILS accepted to the portal, kept in a durable outbox
 //! until the portal answers, so citizens see their loans on the portal.
 
+pub mod card_keys;
 pub mod counter;
 pub mod ils;
 pub mod ledger;

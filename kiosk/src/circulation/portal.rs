@@ -1,6 +1,7 @@
 //! The library kiosk's MQTT link to the portal (PROTOCOL.md §13): it publishes circulation
 //! requests on its `circulation` topic and hands each answer from `circulation-answers` to
-//! whoever waits for it. On every connection it subscribes and publishes its `online` status;
+//! whoever waits for it; key sets (for the signed card QR codes) go to [`CardKeys`]. On every
+//! connection it subscribes and publishes its `online` status;
 //! its last will is `offline`.
 
 use std::{
@@ -23,7 +24,7 @@ use shimin_sync::{
 };
 use tokio::sync::oneshot;
 
-use super::CircError;
+use super::{CircError, card_keys::CardKeys};
 
 /// How the library kiosk reaches the portal (`[portal]` in `library-kiosk.toml`), as the
 /// portal's `/admin/library/kiosks` page issued it.
@@ -84,8 +85,9 @@ fn status(kiosk_id: &KioskId, state: KioskState, at: Timestamp) -> String {
 }
 
 impl PortalLink {
-    /// Connects (and keeps reconnecting) in the background. Must be called inside a runtime.
-    pub fn start(settings: &PortalSettings) -> Result<Self, mqtt::LinkError> {
+    /// Connects (and keeps reconnecting) in the background; key sets go to `keys`. Must be
+    /// called inside a runtime.
+    pub fn start(settings: &PortalSettings, keys: CardKeys) -> Result<Self, mqtt::LinkError> {
         let kiosk_id = settings.kiosk_id.clone();
         let mut options = LinkOptions::new(&settings.broker_url, kiosk_client_id(&kiosk_id));
         options.credentials = Some((kiosk_id.to_string(), settings.password.clone()));
@@ -107,6 +109,7 @@ impl PortalLink {
         let connected = Arc::clone(&link.connected);
         let waiting = Arc::clone(&link.waiting);
         let answers = Topic::KioskCirculationAnswers(kiosk_id.clone()).to_string();
+        let keys_topic = Topic::Keys.to_string();
         tokio::spawn(async move {
             while let Some(event) = events.recv().await {
                 match event {
@@ -128,6 +131,9 @@ impl PortalLink {
                     }
                     LinkEvent::Message { topic, payload } if topic == answers => {
                         deliver(&waiting, &payload);
+                    }
+                    LinkEvent::Message { topic, payload } if topic == keys_topic => {
+                        keys.offer(&payload);
                     }
                     LinkEvent::Message { topic, .. } => {
                         tracing::debug!(topic, "ignored a message");

@@ -123,6 +123,11 @@ pub(super) fn notice_words(lang: Lang, notice: Notice) -> &'static str {
             "このかたには貸出できません。窓口の職員にご相談ください。",
             "No lending to this patron. Please ask the staff.",
         ),
+        Notice::BadCardPass => tr(
+            lang,
+            "このQRコードは使えません。ポータルの図書館利用カードの画面を開き直すか、バーコードをかざしてください。",
+            "This QR code cannot be used. Reopen the card page on the portal, or show the barcode.",
+        ),
         Notice::NotInReturn => tr(
             lang,
             "返却ではカードは不要です。本のバーコードをかざしてください。",

@@ -132,6 +132,24 @@ impl Checkin {
         })
     }
 
+    /// The library card `card` as a signed QR text (PROTOCOL.md §13.4), for the card page.
+    /// It lives 30 days, or until its key leaves the key set (an hour after the key's window),
+    /// whichever comes first.
+    pub async fn issue_card_pass(&self, card: &str) -> Result<String, AccountError> {
+        let now = self.inner.clock.now();
+        let key = self.signer(now).await?;
+        let key_kept = key
+            .valid_until
+            .checked_add(jiff::SignedDuration::from_hours(1))
+            .unwrap_or(key.valid_until);
+        let expires_at = now
+            .checked_add(shimin_sync::library::card_pass::MAX_CARD_LIFETIME)
+            .unwrap_or(now)
+            .min(key_kept);
+        shimin_sync::library::card_pass::issue_card_pass(&key.signer, card, now, expires_at)
+            .map_err(|error| AccountError::Internal(error.to_string()))
+    }
+
     /// The id of the key that signs now, if any (for the operators' view).
     pub async fn current_kid(&self) -> Result<Option<KeyId>, AccountError> {
         let keys = self.inner.store.pass_keys().await?;

@@ -75,13 +75,23 @@ impl PassSigner {
 /// alphanumeric mode.
 pub fn issue(signer: &PassSigner, claims: &PassClaims) -> Result<String, PassError> {
     claims.check()?;
+    seal(signer, PREFIX, claims.to_cbor()?)
+}
+
+/// `prefix` + the Base45 of a tagged COSE_Sign1 by `signer` (EdDSA, its `kid` in the protected
+/// header) over `payload`: the envelope of every signed text the phone shows.
+pub(crate) fn seal(
+    signer: &PassSigner,
+    prefix: &str,
+    payload: Vec<u8>,
+) -> Result<String, PassError> {
     let protected = HeaderBuilder::new()
         .algorithm(iana::Algorithm::EdDSA)
         .key_id(signer.kid.as_str().as_bytes().to_vec())
         .build();
     let sign1 = CoseSign1Builder::new()
         .protected(protected)
-        .payload(claims.to_cbor()?)
+        .payload(payload)
         .create_signature(b"", |to_be_signed| {
             signer.key.sign(to_be_signed).to_bytes().to_vec()
         })
@@ -89,5 +99,5 @@ pub fn issue(signer: &PassSigner, claims: &PassClaims) -> Result<String, PassErr
     let bytes = sign1
         .to_tagged_vec()
         .map_err(|e| PassError::Malformed(format!("cannot encode COSE: {e}")))?;
-    Ok(format!("{PREFIX}{}", base45::encode(bytes)))
+    Ok(format!("{prefix}{}", base45::encode(bytes)))
 }

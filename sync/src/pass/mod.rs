@@ -9,8 +9,8 @@
 //! then [`VerifiedPass::check_center`], then the replay rule of [`crate::replay`].
 
 mod claims;
-mod issue;
-mod verify;
+pub(crate) mod issue;
+pub(crate) mod verify;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]

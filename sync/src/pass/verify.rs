@@ -9,7 +9,10 @@ use ed25519_dalek::Signature;
 use jiff::Timestamp;
 
 use super::{MAX_TEXT_LEN, PREFIX, PassClaims, PassError, VerifiedPass, VerifyPolicy};
-use crate::{ids::KeyId, messages::KeySet};
+use crate::{
+    ids::KeyId,
+    messages::{KeyEntry, KeySet},
+};
 
 /// Verifies a pass text with the default [`VerifyPolicy`].
 pub fn verify(text: &str, keys: &KeySet, now: Timestamp) -> Result<VerifiedPass, PassError> {
@@ -24,39 +27,11 @@ pub fn verify_with(
     policy: &VerifyPolicy,
 ) -> Result<VerifiedPass, PassError> {
     let body = strip_prefix(text)?;
-    let malformed = |why: &str| PassError::Malformed(why.to_owned());
     if text.len() > MAX_TEXT_LEN {
-        return Err(malformed("too long"));
+        return Err(PassError::Malformed("too long".into()));
     }
-    let bytes = base45::decode(body).map_err(|_| malformed("not Base45"))?;
-    let sign1 =
-        CoseSign1::from_tagged_slice(&bytes).map_err(|_| malformed("not a tagged COSE_Sign1"))?;
-
-    let header = &sign1.protected.header;
-    if header.alg != Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) {
-        return Err(malformed("protected header does not say alg EdDSA (-8)"));
-    }
-    let kid = std::str::from_utf8(&header.key_id)
-        .ok()
-        .and_then(|k| KeyId::new(k).ok())
-        .ok_or_else(|| malformed("protected header has no valid kid"))?;
-    let key = keys
-        .find(&kid)
-        .ok_or_else(|| PassError::UnknownKey(kid.clone()))?;
-
-    let payload = sign1
-        .payload
-        .as_deref()
-        .ok_or_else(|| malformed("no payload"))?;
-    let signature = Signature::from_slice(&sign1.signature).map_err(|_| PassError::BadSignature)?;
-    sign1.verify_signature(b"", |_, to_be_signed| {
-        key.public_key
-            .0
-            .verify_strict(to_be_signed, &signature)
-            .map_err(|_| PassError::BadSignature)
-    })?;
-
-    let claims = PassClaims::from_cbor(payload)?;
+    let (kid, key, payload) = open(body, keys)?;
+    let claims = PassClaims::from_cbor(&payload)?;
     if !key.covers(claims.issued_at) {
         return Err(PassError::KeyNotValidAtIssue {
             kid,
@@ -84,6 +59,41 @@ pub fn verify_with(
         center_id: claims.center_id,
         names: claims.names,
     })
+}
+
+/// Opens the envelope of [`super::issue::seal`]: Base45, a tagged COSE_Sign1 with alg EdDSA
+/// and a known `kid`, its signature checked. The key that signed it and the payload.
+pub(crate) fn open<'k>(
+    body: &str,
+    keys: &'k KeySet,
+) -> Result<(KeyId, &'k KeyEntry, Vec<u8>), PassError> {
+    let malformed = |why: &str| PassError::Malformed(why.to_owned());
+    let bytes = base45::decode(body).map_err(|_| malformed("not Base45"))?;
+    let sign1 =
+        CoseSign1::from_tagged_slice(&bytes).map_err(|_| malformed("not a tagged COSE_Sign1"))?;
+    let header = &sign1.protected.header;
+    if header.alg != Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) {
+        return Err(malformed("protected header does not say alg EdDSA (-8)"));
+    }
+    let kid = std::str::from_utf8(&header.key_id)
+        .ok()
+        .and_then(|k| KeyId::new(k).ok())
+        .ok_or_else(|| malformed("protected header has no valid kid"))?;
+    let key = keys
+        .find(&kid)
+        .ok_or_else(|| PassError::UnknownKey(kid.clone()))?;
+    let payload = sign1
+        .payload
+        .as_deref()
+        .ok_or_else(|| malformed("no payload"))?;
+    let signature = Signature::from_slice(&sign1.signature).map_err(|_| PassError::BadSignature)?;
+    sign1.verify_signature(b"", |_, to_be_signed| {
+        key.public_key
+            .0
+            .verify_strict(to_be_signed, &signature)
+            .map_err(|_| PassError::BadSignature)
+    })?;
+    Ok((kid, key, payload.to_vec()))
 }
 
 /// The Base45 part of a pass text, or why there is none.

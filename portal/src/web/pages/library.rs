@@ -36,7 +36,7 @@ struct CardPage {
     library: String,
     /// The barcode (SVG) and the number as printed under it, when a card is registered.
     card: Option<(String, String)>,
-    /// The QR code of the same symbol text (SVG).
+    /// The card as a signed QR code (SVG), for kiosks that read QR codes.
     qr: String,
     loans: Vec<LoanRow>,
     saved: bool,
@@ -71,7 +71,8 @@ pub async fn card(
                 .barcode
                 .svg(&card.number, &settings.card, 48)
                 .map_err(|error| AppError::Internal(format!("barcode: {error}")))?;
-            let text = settings.barcode.symbol_text(&card.number, &settings.card);
+            // The QR version is signed, so a counter kiosk knows the portal issued it.
+            let text = state.checkin.issue_card_pass(&card.number).await?;
             (
                 Some((svg, grouped(&card.number))),
                 super::pass::qr_svg(&text)?,
