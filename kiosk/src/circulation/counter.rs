@@ -5,7 +5,9 @@
 //! The state never waits for the library system: a scan becomes a [`Job`] at once, jobs are
 //! done in order by the worker ([`super::worker`]), and their answers come back as
 //! [`Answer`]s. The camera sees a barcode many times a second, so a code already handled in
-//! this session is ignored; nothing the librarian scans is dropped. A QR code that says it is
+//! this session is ignored; nothing the librarian scans is dropped. An NW-7 code is a card
+//! when it passes the library's card rules (length, check digit and, where books carry NW-7
+//! labels too, the cards' prefix); anything else is a book. A QR code that says it is
 //! the portal's signed card (`SL1:`) is a card only if its signature checks
 //! ([`CardPassCheck`]).
 

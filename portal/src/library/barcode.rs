@@ -94,6 +94,7 @@ mod tests {
             min_len: 5,
             max_len: 5,
             check: CheckScheme::Mod16,
+            prefix: String::new(),
         };
         // The textbook example: A37859B carries the check character '+'.
         assert_eq!(nw7.symbol_text("37859", &mod16), "A37859+B");

@@ -248,6 +248,7 @@ fn card_error_key(code: &str) -> &'static str {
         "card_empty" => "error.card_empty",
         "card_not_digits" => "error.card_not_digits",
         "card_length" => "error.card_length",
+        "card_prefix" => "error.card_prefix",
         _ => "error.card_check_digit",
     }
 }

@@ -48,15 +48,20 @@ pub struct CardRules {
     pub max_len: usize,
     /// The check digit scheme.
     pub check: CheckScheme,
+    /// The digits every card number starts with (empty: any). Libraries whose books carry NW-7
+    /// labels of the same length tell cards from books by it (e.g. cards `2…`, books `3…`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prefix: String,
 }
 
 impl Default for CardRules {
-    /// Ten digits, the last a モジュラス10 ウェイト2-1 check digit.
+    /// Ten digits, the last a モジュラス10 ウェイト2-1 check digit, any prefix.
     fn default() -> Self {
         Self {
             min_len: 10,
             max_len: 10,
             check: CheckScheme::Mod10W21,
+            prefix: String::new(),
         }
     }
 }
@@ -82,17 +87,21 @@ pub enum CardError {
     /// The check digit (or NW-7 check character) does not match.
     #[error("the check digit does not match")]
     CheckDigit,
+    /// The number does not start as this library's cards do.
+    #[error("a card number starts with {0}")]
+    Prefix(String),
 }
 
 impl CardError {
     /// A stable name for the error (`card_empty`, `card_not_digits`, `card_length`,
-    /// `card_check_digit`).
+    /// `card_check_digit`, `card_prefix`).
     pub fn code(&self) -> &'static str {
         match self {
             Self::Empty => "card_empty",
             Self::NotDigits => "card_not_digits",
             Self::Length { .. } => "card_length",
             Self::CheckDigit => "card_check_digit",
+            Self::Prefix(_) => "card_prefix",
         }
     }
 }
@@ -151,6 +160,9 @@ impl CardRules {
                 min: self.min_len,
                 max: self.max_len,
             });
+        }
+        if !digits.starts_with(&self.prefix) {
+            return Err(CardError::Prefix(self.prefix.clone()));
         }
         let (data, check) = digits.split_at(digits.len() - 1);
         match check_digit(self.check, data) {

@@ -19,7 +19,25 @@ fn rules(check: CheckScheme, min_len: usize, max_len: usize) -> CardRules {
         min_len,
         max_len,
         check,
+        prefix: String::new(),
     }
+}
+
+#[test]
+fn a_card_prefix_tells_cards_from_books_of_the_same_length() {
+    let rules = CardRules {
+        prefix: "21".into(),
+        ..CardRules::default()
+    };
+    assert_eq!(rules.read("A2100000005A").unwrap(), "2100000005");
+    // A book's NW-7 label of ten digits with a valid check digit is not a card.
+    let book = format!(
+        "310000000{}",
+        check_digit(CheckScheme::Mod10W21, "310000000").unwrap()
+    );
+    assert!(CardRules::default().read(&book).is_ok());
+    assert_eq!(rules.read(&book), Err(CardError::Prefix("21".into())));
+    assert_eq!(CardError::Prefix("21".into()).code(), "card_prefix");
 }
 
 #[test]
