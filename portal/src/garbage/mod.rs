@@ -1,0 +1,12 @@
+//! ごみ収集日 — the pure rules of garbage collection days: which kinds (燃やすごみ, 資源 …) an
+//! area's calendar collects on which day, the 5374 (ゴミナシ) open-data files that cities
+//! publish them in, and the 分別 dictionary that tells which kind an item is.
+//!
+//! Nothing here does I/O or reads a clock: callers read files and pass their text, and pass the
+//! day in Asia/Tokyo from [`crate::clock`].
+//!
+//! - [`rules`]: one cell of `area_days.csv` (`月 木`, `水2`, `20270105`), read and written.
+
+pub mod rules;
+
+pub use rules::{Rule, RuleError, format_rules, parse_rules};
