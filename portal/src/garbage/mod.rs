@@ -6,7 +6,16 @@
 //! day in Asia/Tokyo from [`crate::clock`].
 //!
 //! - [`rules`]: one cell of `area_days.csv` (`月 木`, `水2`, `20270105`), read and written.
+//! - [`kinds`]: kinds as column indices and compact sets of them.
+//! - [`exceptions`]: pauses (年末年始), skipped, moved and extra days.
+//! - [`calendar`]: an area's schedule, compiled for "what is collected on day D".
 
+pub mod calendar;
+pub mod exceptions;
+pub mod kinds;
 pub mod rules;
 
+pub use calendar::{Schedule, areas_collecting_on};
+pub use exceptions::{Exception, ScheduleError};
+pub use kinds::{KindRules, KindSet};
 pub use rules::{Rule, RuleError, format_rules, parse_rules};
