@@ -9,13 +9,24 @@
 //! - [`kinds`]: kinds as column indices and compact sets of them.
 //! - [`exceptions`]: pauses (年末年始), skipped, moved and extra days.
 //! - [`calendar`]: an area's schedule, compiled for "what is collected on day D".
+//! - [`data`]: a city's garbage data as the 5374 files hold it.
+//! - [`five374`]: import and export of the 5374 files, every row checked before anything is
+//!   returned; [`import_error`] says what was wrong, where, in Japanese or English.
 
 pub mod calendar;
+pub mod data;
 pub mod exceptions;
+pub mod five374;
+mod five374_export;
+mod five374_rows;
+pub mod import_error;
 pub mod kinds;
 pub mod rules;
 
 pub use calendar::{Schedule, areas_collecting_on};
+pub use data::{Area, Center, GarbageData, KindDescription, Remark, Target};
 pub use exceptions::{Exception, ScheduleError};
+pub use five374::{Five374Files, Imported, export, import};
+pub use import_error::{Five374File, GarbageImportError, ImportReason, ImportWarning, WarningKind};
 pub use kinds::{KindRules, KindSet};
 pub use rules::{Rule, RuleError, format_rules, parse_rules};
