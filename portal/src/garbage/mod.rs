@@ -12,6 +12,7 @@
 //! - [`data`]: a city's garbage data as the 5374 files hold it.
 //! - [`five374`]: import and export of the 5374 files, every row checked before anything is
 //!   returned; [`import_error`] says what was wrong, where, in Japanese or English.
+//! - [`search`]: the 分別 search over the dictionary; [`kana`] folds kana and widths for it.
 
 pub mod calendar;
 pub mod data;
@@ -20,8 +21,10 @@ pub mod five374;
 mod five374_export;
 mod five374_rows;
 pub mod import_error;
+pub mod kana;
 pub mod kinds;
 pub mod rules;
+pub mod search;
 
 pub use calendar::{Schedule, areas_collecting_on};
 pub use data::{Area, Center, GarbageData, KindDescription, Remark, Target};
@@ -30,3 +33,4 @@ pub use five374::{Five374Files, Imported, export, import};
 pub use import_error::{Five374File, GarbageImportError, ImportReason, ImportWarning, WarningKind};
 pub use kinds::{KindRules, KindSet};
 pub use rules::{Rule, RuleError, format_rules, parse_rules};
+pub use search::{MatchRank, SearchHit, SortingDictionary};
