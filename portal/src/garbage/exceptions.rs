@@ -10,6 +10,10 @@ use super::kinds::{KindSet, MAX_KINDS};
 use crate::i18n::Lang;
 
 /// A change to the rules that staff make for particular days.
+///
+/// Pauses and skips take away; moves and extra days add, and what they add is collected even
+/// inside a pause or on a skipped day (staff who move a collection into the 年末年始 break
+/// mean it). A move carries only what the rules collect on its `from` day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exception {
     /// No collection of any kind from `from` to `to`, both included (a 5374 center's
