@@ -271,6 +271,10 @@ fn read_remarks(text: &str) -> Result<Vec<Remark>, GarbageImportError> {
 mod tests;
 
 #[cfg(test)]
+#[path = "five374_props.rs"]
+mod props;
+
+#[cfg(test)]
 #[path = "five374_errors_tests.rs"]
 mod errors_tests;
 
