@@ -19,6 +19,7 @@
 //! - [`centers`]: 子育て支援センター and their staff.
 //! - [`checkin`]: check-in/out at centers — pass keys and passes, kiosks and their broker
 //!   credentials, applying kiosk events exactly once, live occupancy over MQTT and to browsers.
+//! - [`garbage`]: ごみ収集日 — collection rules and calendars, the 5374 files, the 分別 search.
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
@@ -44,6 +45,7 @@ pub mod demo_library;
 pub mod demo_schools;
 pub mod domain;
 pub mod family;
+pub mod garbage;
 pub mod i18n;
 pub mod library;
 pub mod line;
