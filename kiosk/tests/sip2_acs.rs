@@ -69,7 +69,9 @@ struct Sip {
 impl Sip {
     /// Sends `request` with the next sequence number; the answer, which must carry it back.
     fn ask(&mut self, request: Request) -> Response {
-        let at = jiff::Zoned::now().datetime();
+        let at = jiff::Timestamp::now()
+            .to_zoned(kiosk::circulation::library_zone())
+            .datetime();
         let sequence = self.next;
         self.next = (self.next + 1) % 10;
         let message = request.encode("SHIMINLIB", at, Some(sequence)).unwrap();

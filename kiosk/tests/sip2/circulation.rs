@@ -229,7 +229,8 @@ async fn scans_faster_than_the_library_system_are_all_answered_in_order() {
     let due = queue.pending().unwrap()[0].due;
     assert_eq!(
         due,
-        jiff::Zoned::now()
+        jiff::Timestamp::now()
+            .to_zoned(kiosk::circulation::library_zone())
             .date()
             .checked_add(jiff::ToSpan::days(14))
             .unwrap()

@@ -172,7 +172,9 @@ impl Sip2Link {
     ) -> Result<Response, LinkError> {
         let sequence = self.next;
         self.next = (self.next + 1) % 10;
-        let now = jiff::Zoned::now().datetime();
+        let now = jiff::Timestamp::now()
+            .to_zoned(crate::circulation::library_zone())
+            .datetime();
         let message =
             request.encode_offline(&self.settings.institution, now, Some(sequence), no_block)?;
         self.send(&message).await?;
