@@ -46,6 +46,7 @@ pub mod demo_schools;
 pub mod domain;
 pub mod family;
 pub mod garbage;
+pub mod gomi;
 pub mod i18n;
 pub mod library;
 pub mod line;

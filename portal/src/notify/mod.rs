@@ -138,6 +138,11 @@ impl Notifier {
         }
     }
 
+    /// The portal's public address, for links in messages.
+    pub fn base_url(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
     /// Makes a delivery of `notice` to `audience` (once per `source`) and wakes the workers;
     /// returns how many recipient rows were made, `None` when `source` was delivered before.
     pub async fn deliver(

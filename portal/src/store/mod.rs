@@ -7,6 +7,7 @@
 
 mod categories;
 mod checkin;
+mod garbage;
 mod library;
 mod notify;
 mod schools;
@@ -18,6 +19,7 @@ use jiff::{Timestamp, civil::Date};
 
 pub use categories::*;
 pub use checkin::*;
+pub use garbage::*;
 pub use library::*;
 pub use notify::*;
 pub use schools::*;

@@ -31,6 +31,9 @@ pub enum Source {
     Announcement(Uuid),
     /// A notice of a school (marked delivered in the same transaction).
     SchoolNotice(Uuid),
+    /// The reminder of a collection day for one area's citizens in one slot (the slot is
+    /// marked done, and each recipient reminded of its day, in the same transaction).
+    GarbageReminder(super::Slot, i64),
     /// Anything else with an id of its own (a test message …).
     Other(&'static str, Uuid),
 }
@@ -41,6 +44,12 @@ impl Source {
         match self {
             Source::Announcement(id) => format!("announcement:{id}"),
             Source::SchoolNotice(id) => format!("school_notice:{id}"),
+            Source::GarbageReminder(slot, area_id) => format!(
+                "garbage:{area_id}:{}:{}:{}",
+                slot.date,
+                slot.remind.as_str(),
+                slot.hour
+            ),
             Source::Other(kind, id) => format!("{kind}:{id}"),
         }
     }

@@ -183,6 +183,13 @@ pub(super) fn insert_delivery(
                 params![id.to_string(), sortable(now)],
             )?;
         }
+        Source::GarbageReminder(slot, area_id) => {
+            let reminded = match &delivery.audience {
+                Audience::Accounts(accounts) => accounts.as_slice(),
+                _ => &[],
+            };
+            super::garbage::mark_run(tx, slot, area_id, reminded, now)?;
+        }
         Source::Other(..) => {}
     }
     Ok(Some(total as u64))

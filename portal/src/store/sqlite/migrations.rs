@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (10, include_str!("migrations/0010_attachments.sql")),
     (11, include_str!("migrations/0011_library.sql")),
     (12, include_str!("migrations/0012_library_circulation.sql")),
+    (13, include_str!("migrations/0013_garbage.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

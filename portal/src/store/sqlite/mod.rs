@@ -14,6 +14,7 @@ mod checkin;
 mod deliveries;
 mod family;
 mod fanout;
+mod garbage;
 mod kiosks;
 mod library;
 mod library_circulation;
