@@ -24,6 +24,44 @@ pub enum Command {
         #[command(subcommand)]
         action: AdminCommand,
     },
+    /// ごみ収集日: the city's garbage data.
+    Garbage {
+        /// The garbage action.
+        #[command(subcommand)]
+        action: GarbageCommand,
+    },
+}
+
+/// `portal garbage …`.
+#[derive(Debug, Subcommand)]
+pub enum GarbageCommand {
+    /// Import the city's garbage data from a folder of 5374 (ゴミナシ) files: area_days.csv,
+    /// center.csv, description.csv, target.csv and, if present, remarks.csv. Every row is
+    /// checked first; one bad row refuses the whole import (with its file, line and reason)
+    /// and changes nothing.
+    #[command(name = "import-5374")]
+    Import5374 {
+        /// Settings file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./data].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// The folder with the 5374 files.
+        folder: PathBuf,
+    },
+    /// Export the city's garbage data as 5374 files into a folder (created if missing).
+    #[command(name = "export-5374")]
+    Export5374 {
+        /// Settings file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./data].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// The folder to write.
+        folder: PathBuf,
+    },
 }
 
 /// Settings of `portal serve` that can be given as flags (they override file and env).

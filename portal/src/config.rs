@@ -73,6 +73,8 @@ pub struct Settings {
     pub line: LineSettings,
     /// The library: its card numbers' rules and barcode (`[library]`).
     pub library: crate::library::LibrarySettings,
+    /// ごみ収集日 (`[garbage]`): by when garbage must be out, the reminder's default hour.
+    pub garbage: crate::gomi::GomiSettings,
 }
 
 /// Log output format.
@@ -173,6 +175,7 @@ impl Default for Settings {
                 channel_token: None,
             },
             library: crate::library::LibrarySettings::default(),
+            garbage: crate::gomi::GomiSettings::default(),
         }
     }
 }

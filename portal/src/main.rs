@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use clap::Parser;
 use portal::{
-    cli::{AdminCommand, Cli, Command},
+    cli::{AdminCommand, Cli, Command, GarbageCommand},
     config::LogFormat,
     server,
 };
@@ -100,6 +100,51 @@ async fn main() -> anyhow::Result<()> {
             };
             let added = parts.store.add_load_citizens(spec).await?;
             println!("added {added} citizens");
+            Ok(())
+        }
+        Command::Garbage {
+            action:
+                GarbageCommand::Import5374 {
+                    config,
+                    data_dir,
+                    folder,
+                },
+        } => {
+            init_logging(LogFormat::Text);
+            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
+            let parts = offline_parts(&settings)?;
+            let files = portal::gomi::files::read_folder(&folder)?;
+            match parts.state.gomi.import_5374(&files).await {
+                Ok(warnings) => {
+                    let city = parts.state.gomi.city().await?;
+                    let areas = city.map_or(0, |city| city.areas.len());
+                    println!("imported {areas} areas from {}", folder.display());
+                    for warning in warnings {
+                        println!("  注意: {}", warning.message(portal::i18n::Lang::Ja));
+                    }
+                    Ok(())
+                }
+                Err(portal::gomi::GomiError::Import(error)) => {
+                    eprintln!("{}", error.message(portal::i18n::Lang::Ja));
+                    anyhow::bail!("nothing was imported")
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        Command::Garbage {
+            action:
+                GarbageCommand::Export5374 {
+                    config,
+                    data_dir,
+                    folder,
+                },
+        } => {
+            init_logging(LogFormat::Text);
+            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
+            let parts = offline_parts(&settings)?;
+            let files = parts.state.gomi.export_5374().await?;
+            portal::gomi::files::write_folder(&folder, &files)?;
+            println!("exported to {}", folder.display());
             Ok(())
         }
         Command::Admin {

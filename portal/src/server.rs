@@ -176,6 +176,12 @@ pub fn build(
         Arc::clone(&clock),
         settings.base_url(),
     );
+    let gomi = crate::gomi::Gomi::new(
+        Arc::new(store.clone()),
+        notifier.clone(),
+        Arc::clone(&clock),
+        settings.garbage.clone(),
+    );
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),
@@ -198,6 +204,7 @@ pub fn build(
         checkin,
         family,
         library,
+        gomi,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),
@@ -276,6 +283,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         vec![
             Arc::new(parts.state.notifier.clone()),
             Arc::new(parts.state.schools.clone()),
+            Arc::new(parts.state.gomi.clone()),
         ],
         stop.clone(),
     ));

@@ -151,10 +151,11 @@ impl City {
             .iter()
             .filter_map(|area| {
                 let name = fold(&area.name);
+                let first = words.first().is_some_and(|word| name.starts_with(word));
                 words
                     .iter()
                     .all(|word| name.contains(word))
-                    .then(|| (!name.starts_with(words[0]), area))
+                    .then_some((!first, area))
             })
             .collect();
         hits.sort_by_key(|(later, _)| *later);

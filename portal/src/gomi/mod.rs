@@ -9,8 +9,12 @@
 //!   deliveries through the delivery engine, once per citizen and collection day.
 
 pub mod city;
+pub mod files;
+pub mod ics;
 pub mod reminders;
 mod staff;
+
+pub use staff::ExceptionInput;
 
 use std::sync::{Arc, RwLock};
 

@@ -94,6 +94,20 @@ impl From<crate::library::LibraryError> for AppError {
     }
 }
 
+impl From<crate::gomi::GomiError> for AppError {
+    fn from(error: crate::gomi::GomiError) -> Self {
+        use crate::gomi::GomiError;
+        match error {
+            GomiError::Invalid(errors) => AppError::Invalid(errors),
+            GomiError::NoData => AppError::NotFound,
+            GomiError::Forbidden => AppError::Forbidden,
+            GomiError::Import(error) => AppError::Internal(error.to_string()),
+            GomiError::Corrupt(why) => AppError::Internal(why),
+            GomiError::Store(error) => AppError::Internal(error.to_string()),
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for AppError {
     fn from(error: crate::store::StoreError) -> Self {
         AppError::Internal(error.to_string())

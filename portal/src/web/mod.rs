@@ -51,6 +51,8 @@ pub struct AppState {
     pub family: crate::family::Family,
     /// The library service (card, loans).
     pub library: crate::library::Library,
+    /// ごみ収集日 (areas, calendars, 分別, reminders).
+    pub gomi: crate::gomi::Gomi,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).

@@ -13,6 +13,7 @@ mod auth;
 mod centers;
 mod checkin;
 mod family;
+mod garbage;
 mod library;
 mod library_desk;
 mod line;

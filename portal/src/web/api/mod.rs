@@ -4,6 +4,7 @@
 
 mod account;
 pub mod centers;
+pub mod garbage;
 mod session;
 
 use axum::{
@@ -36,6 +37,8 @@ use super::AppState;
         centers::list,
         centers::show,
         centers::create_pass,
+        garbage::areas,
+        garbage::calendar,
     ),
     components(schemas(
         session::SessionRequest,
@@ -48,6 +51,8 @@ use super::AppState;
         centers::CenterOccupancy,
         centers::PassRequest,
         centers::PassResponse,
+        garbage::GarbageArea,
+        garbage::CollectionDay,
         ErrorResponse,
         ErrorDetail,
         FieldError,
@@ -55,7 +60,8 @@ use super::AppState;
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Registration, login and the profile"),
-        (name = "centers", description = "子育て支援センター: live occupancy (混雑状況) and passes (入退室)")
+        (name = "centers", description = "子育て支援センター: live occupancy (混雑状況) and passes (入退室)"),
+        (name = "garbage", description = "ごみ収集日: areas and their collection calendars (public)")
     )
 )]
 pub struct ApiDoc;
@@ -124,6 +130,8 @@ pub fn routes() -> Router<AppState> {
         .route("/centers", get(centers::list))
         .route("/centers/{center_id}", get(centers::show))
         .route("/passes", post(centers::create_pass))
+        .route("/garbage/areas", get(garbage::areas))
+        .route("/garbage/areas/{id}/calendar", get(garbage::calendar))
 }
 
 #[cfg(test)]

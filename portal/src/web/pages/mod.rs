@@ -9,6 +9,7 @@ mod auth;
 mod centers;
 mod deliveries;
 mod family;
+mod gomi;
 mod home;
 mod kiosks;
 mod legal;
@@ -153,6 +154,10 @@ pub fn routes() -> Router<AppState> {
             "/admin/deliveries/{delivery_id}/resend",
             post(deliveries::resend),
         )
+        .route("/gomi", get(gomi::show))
+        .route("/gomi/area", post(gomi::set_area))
+        .route("/gomi/remind", post(gomi::set_remind))
+        .route("/gomi/areas/{id}/calendar.ics", get(gomi::ics))
         .route("/library", get(library::card))
         .route(
             "/library/settings",
