@@ -82,6 +82,7 @@ pub async fn seed_if_empty(
         )
         .await?;
         crate::demo_library::seed(state, store, data_dir, "admin@demo.invalid").await?;
+        crate::demo_gomi::seed(state, store, CITIZEN).await?;
         let codes = crate::demo_schools::seed(
             state,
             store,

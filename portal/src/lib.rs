@@ -20,13 +20,15 @@
 //! - [`checkin`]: check-in/out at centers — pass keys and passes, kiosks and their broker
 //!   credentials, applying kiosk events exactly once, live occupancy over MQTT and to browsers.
 //! - [`garbage`]: ごみ収集日 — collection rules and calendars, the 5374 files, the 分別 search.
+//! - [`gomi`]: the ごみ収集日 service over them — data kept in the store, citizens' settings,
+//!   the reminder dispatcher.
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
 //! - [`broker`]: the embedded MQTT broker (rumqttd) for a one-box install.
 //! - [`server`]: `portal serve` — wires everything together and shuts down gracefully.
-//! - [`demo`], [`demo_centers`], [`demo_library`]: the demo city that `portal serve --demo` puts into an empty data
+//! - [`demo`], [`demo_centers`], [`demo_gomi`], [`demo_library`]: the demo city that `portal serve --demo` puts into an empty data
 //!   directory.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -41,6 +43,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod demo_centers;
+pub mod demo_gomi;
 pub mod demo_library;
 pub mod demo_schools;
 pub mod domain;

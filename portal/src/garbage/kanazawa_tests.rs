@@ -1,4 +1,4 @@
-//! The importer over Kanazawa's real 5374 files (kept in `portal/tests/data/5374/kanazawa/`).
+//! The importer over Kanazawa's real 5374 files (kept in `portal/data/5374/kanazawa/`).
 
 use jiff::civil::{Weekday, date};
 
@@ -9,7 +9,7 @@ macro_rules! kanazawa {
     ($file:literal) => {
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/5374/kanazawa/",
+            "/data/5374/kanazawa/",
             $file
         ))
     };

@@ -9,7 +9,7 @@ use super::*;
 use crate::garbage::Five374Files;
 
 fn kanazawa() -> StoredGarbage {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/5374/kanazawa/");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/5374/kanazawa/");
     let read = |name: &str| std::fs::read_to_string(format!("{dir}{name}")).unwrap();
     let files = Five374Files {
         area_days: read("area_days.csv"),

@@ -20,7 +20,7 @@ const TARO: &str = "taro@example.jp";
 fn kanazawa() -> Five374Files {
     portal::gomi::files::read_folder(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/5374/kanazawa"
+        "/data/5374/kanazawa"
     )))
     .unwrap()
 }

@@ -10,6 +10,7 @@ mod centers;
 mod deliveries;
 mod family;
 mod gomi;
+mod gomi_admin;
 mod home;
 mod kiosks;
 mod legal;
@@ -158,6 +159,19 @@ pub fn routes() -> Router<AppState> {
         .route("/gomi/area", post(gomi::set_area))
         .route("/gomi/remind", post(gomi::set_remind))
         .route("/gomi/areas/{id}/calendar.ics", get(gomi::ics))
+        .route("/admin/gomi", get(gomi_admin::show))
+        .route(
+            "/admin/gomi/import",
+            post(gomi_admin::import).layer(axum::extract::DefaultBodyLimit::max(
+                gomi_admin::UPLOAD_LIMIT,
+            )),
+        )
+        .route("/admin/gomi/exceptions", post(gomi_admin::add_exception))
+        .route(
+            "/admin/gomi/exceptions/{id}/delete",
+            post(gomi_admin::delete_exception),
+        )
+        .route("/admin/gomi/export/{file}", get(gomi_admin::export))
         .route("/library", get(library::card))
         .route(
             "/library/settings",
@@ -254,6 +268,8 @@ pub struct Base {
     pub is_school_staff: bool,
     /// Whether the user is library staff.
     pub is_librarian: bool,
+    /// Whether the user keeps the garbage calendar (the waste office, or an admin).
+    pub is_waste_staff: bool,
     /// CSRF token for forms.
     pub csrf: String,
     /// This page's path and query, for the language switch.
@@ -286,6 +302,10 @@ impl Base {
                 .user
                 .as_ref()
                 .is_some_and(|user| user.has_role(Role::Librarian)),
+            is_waste_staff: ctx
+                .user
+                .as_ref()
+                .is_some_and(|user| user.has_role(Role::Waste) || user.has_role(Role::Admin)),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
         }
@@ -302,6 +322,7 @@ impl Base {
             is_announcer: false,
             is_school_staff: false,
             is_librarian: false,
+            is_waste_staff: false,
             csrf: String::new(),
             path: "/".to_owned(),
         }
