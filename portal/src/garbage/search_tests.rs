@@ -86,7 +86,7 @@ fn every_word_must_match_and_the_limit_holds() {
 fn kanazawas_dictionary_answers_with_kind_and_notice() {
     let text = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/5374/kanazawa/target.csv"
+        "/data/5374/kanazawa/target.csv"
     ));
     let targets = text.lines().skip(1).map(|line| {
         let fields: Vec<&str> = line.split(',').collect();
