@@ -135,6 +135,23 @@ pub enum AdminCommand {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=100))]
         en_percent: u8,
     },
+    /// Give the synthetic citizens of `load-citizens` a ごみ収集日 setting, for a benchmark: the
+    /// areas in turn, 90 % reminded the evening before at HOUR; with --extra-day, every area
+    /// also collects that day. Never run this on a city's real portal.
+    LoadGarbage {
+        /// Settings file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./data].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// The evening hour (0–23, Asia/Tokyo).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=23))]
+        hour: u8,
+        /// A day every area also collects on (YYYY-MM-DD).
+        #[arg(long)]
+        extra_day: Option<jiff::civil::Date>,
+    },
     /// Print the kiosks' lines of a Mosquitto `password_file` (`kiosk_id:$7$…`), for a city
     /// that runs Mosquitto: the portal keeps kiosk passwords in Mosquitto's own hash format.
     /// Add the portal's own line with `mosquitto_passwd`.

@@ -102,6 +102,22 @@ async fn main() -> anyhow::Result<()> {
             println!("added {added} citizens");
             Ok(())
         }
+        Command::Admin {
+            action:
+                AdminCommand::LoadGarbage {
+                    config,
+                    data_dir,
+                    hour,
+                    extra_day,
+                },
+        } => {
+            init_logging(LogFormat::Text);
+            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
+            let parts = offline_parts(&settings)?;
+            let set = parts.store.add_load_garbage(hour, extra_day).await?;
+            println!("{set} citizens have a garbage setting");
+            Ok(())
+        }
         Command::Garbage {
             action:
                 GarbageCommand::Import5374 {
