@@ -7,17 +7,28 @@
 //!
 //! - [`languages`]: the seven delivery languages and the fallback to Japanese.
 //! - [`catalog`]: kinds, names, templates and hazard zones as data ([`catalog_error`], [`template`]).
-//! - [`hazards`] holds the 危険区域 (hazard zones) citizens choose from.
+//! - [`areas`] and [`hazards`]: 地域 and 危険区域.
+//! - [`settings`]: a citizen's 防災情報の通知設定, checked.
 //! - [`cap_values`]: the enumerations of OASIS CAP 1.2, which the catalog's kinds name.
 
+pub mod areas;
 pub mod cap_values;
 pub mod catalog;
 pub mod catalog_error;
 pub mod hazards;
 pub mod languages;
+pub mod settings;
+mod settings_error;
 pub mod template;
 
+#[cfg(test)]
+mod fixtures;
+
+pub use areas::{Area, AreaId, Areas, AreasError};
 pub use catalog::{AlertKind, CapProfile, Catalog, KindTemplate};
 pub use catalog_error::CatalogError;
 pub use hazards::{HazardZone, HazardZones, ZoneChoice, ZoneId, ZoneSet};
 pub use languages::{Language, LanguageSet, PerLanguage};
+pub use settings::{
+    AreaChoice, AreaChoiceInput, Scope, Setting, SettingError, SettingInput, check_setting,
+};
