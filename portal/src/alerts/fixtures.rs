@@ -7,8 +7,12 @@ use super::languages::Language;
 
 /// 土砂災害警戒区域.
 pub const LANDSLIDE: ZoneId = ZoneId(1);
+/// 土砂災害特別警戒区域.
+pub const LANDSLIDE_SPECIAL: ZoneId = ZoneId(2);
 /// 洪水浸水想定区域.
 pub const FLOOD: ZoneId = ZoneId(3);
+/// ため池浸水想定区域.
+pub const POND: ZoneId = ZoneId(5);
 
 /// 西条町寺家.
 pub const JIKE: AreaId = AreaId(101);

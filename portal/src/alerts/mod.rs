@@ -9,6 +9,7 @@
 //! - [`catalog`]: kinds, names, templates and hazard zones as data ([`catalog_error`], [`template`]).
 //! - [`areas`] and [`hazards`]: 地域 and 危険区域.
 //! - [`settings`]: a citizen's 防災情報の通知設定, checked.
+//! - [`targeting`]: who receives an alert, and in which language.
 //! - [`cap_values`]: the enumerations of OASIS CAP 1.2, which the catalog's kinds name.
 
 pub mod areas;
@@ -19,6 +20,7 @@ pub mod hazards;
 pub mod languages;
 pub mod settings;
 mod settings_error;
+pub mod targeting;
 pub mod template;
 
 #[cfg(test)]
@@ -32,3 +34,4 @@ pub use languages::{Language, LanguageSet, PerLanguage};
 pub use settings::{
     AreaChoice, AreaChoiceInput, Scope, Setting, SettingError, SettingInput, check_setting,
 };
+pub use targeting::{AlertTarget, Audience, TargetArea, TargetZones, choose_recipients};
