@@ -10,12 +10,15 @@
 //! - [`areas`] and [`hazards`]: 地域 and 危険区域.
 //! - [`settings`]: a citizen's 防災情報の通知設定, checked.
 //! - [`targeting`]: who receives an alert, and in which language.
+//! - [`mod@compose`]: an alert draft, checked and filled into every language.
 //! - [`cap_values`]: the enumerations of OASIS CAP 1.2, which the catalog's kinds name.
 
 pub mod areas;
 pub mod cap_values;
 pub mod catalog;
 pub mod catalog_error;
+pub mod compose;
+mod draft_error;
 pub mod hazards;
 pub mod languages;
 pub mod settings;
@@ -29,6 +32,7 @@ mod fixtures;
 pub use areas::{Area, AreaId, Areas, AreasError};
 pub use catalog::{AlertKind, CapProfile, Catalog, KindTemplate};
 pub use catalog_error::CatalogError;
+pub use compose::{AlertDraft, AlertText, ComposedAlert, DraftError, compose};
 pub use hazards::{HazardZone, HazardZones, ZoneChoice, ZoneId, ZoneSet};
 pub use languages::{Language, LanguageSet, PerLanguage};
 pub use settings::{
