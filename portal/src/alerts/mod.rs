@@ -11,9 +11,14 @@
 //! - [`settings`]: a citizen's 防災情報の通知設定, checked.
 //! - [`targeting`]: who receives an alert, and in which language.
 //! - [`mod@compose`]: an alert draft, checked and filled into every language.
-//! - [`cap_values`]: the enumerations of OASIS CAP 1.2, which the catalog's kinds name.
+//! - [`cap`]: CAP 1.2 XML out and in ([`cap_values`] holds its enumerations, [`cap_error`]
+//!   its errors); [`cap_import`] starts a draft from a CAP file.
 
 pub mod areas;
+pub mod cap;
+pub mod cap_error;
+pub mod cap_import;
+mod cap_parse;
 pub mod cap_values;
 pub mod catalog;
 pub mod catalog_error;
@@ -30,6 +35,9 @@ pub mod template;
 mod fixtures;
 
 pub use areas::{Area, AreaId, Areas, AreasError};
+pub use cap::{CapAlert, CapEnvelope};
+pub use cap_error::CapError;
+pub use cap_import::{ImportedDraft, draft_from_cap};
 pub use catalog::{AlertKind, CapProfile, Catalog, KindTemplate};
 pub use catalog_error::CatalogError;
 pub use compose::{AlertDraft, AlertText, ComposedAlert, DraftError, compose};
