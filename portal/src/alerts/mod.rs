@@ -13,7 +13,9 @@
 //! - [`mod@compose`]: an alert draft, checked and filled into every language.
 //! - [`cap`]: CAP 1.2 XML out and in ([`cap_values`] holds its enumerations, [`cap_error`]
 //!   its errors); [`cap_import`] starts a draft from a CAP file.
+//! - [`answers`]: 無事です / 避難しました / 助けが必要, tallied by area.
 
+pub mod answers;
 pub mod areas;
 pub mod cap;
 pub mod cap_error;
@@ -34,6 +36,7 @@ pub mod template;
 #[cfg(test)]
 mod fixtures;
 
+pub use answers::{Answer, AnswerRecord, AreaTally, Tally, tally};
 pub use areas::{Area, AreaId, Areas, AreasError};
 pub use cap::{CapAlert, CapEnvelope};
 pub use cap_error::CapError;
