@@ -19,6 +19,8 @@
 //! - [`centers`]: 子育て支援センター and their staff.
 //! - [`checkin`]: check-in/out at centers — pass keys and passes, kiosks and their broker
 //!   credentials, applying kiosk events exactly once, live occupancy over MQTT and to browsers.
+//! - [`alerts`]: 避難情報 — alert kinds, citizens' area settings, who receives an alert and in
+//!   which language, the alert's text in every language, CAP 1.2 XML, one-tap answers.
 //! - [`garbage`]: ごみ収集日 — collection rules and calendars, the 5374 files, the 分別 search.
 //! - [`gomi`]: the ごみ収集日 service over them — data kept in the store, citizens' settings,
 //!   the reminder dispatcher.
@@ -34,6 +36,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod accounts;
+pub mod alerts;
 pub mod announcements;
 pub mod broker;
 pub mod centers;
