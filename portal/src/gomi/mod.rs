@@ -14,7 +14,7 @@ pub mod ics;
 pub mod reminders;
 mod staff;
 
-pub use staff::ExceptionInput;
+pub use staff::{AreaInput, ExceptionInput};
 
 use std::sync::{Arc, RwLock};
 
@@ -59,6 +59,9 @@ pub enum GomiError {
     /// The 5374 files were refused (the line and the reason); nothing changed.
     #[error("{0}")]
     Import(GarbageImportError),
+    /// A rule cell could not be read: the kind and why, in the user's language.
+    #[error("{0}")]
+    Rule(String),
     /// No garbage data has been imported yet.
     #[error("no garbage data")]
     NoData,

@@ -6,8 +6,21 @@ use jiff::civil::Date;
 use super::{Gomi, GomiError, invalid};
 use crate::{
     domain::Role,
+    garbage::{Area, export, parse_rules},
+    i18n::Lang,
     store::{Account, ExceptionKind, StoredException},
 };
+
+/// An area's rules as the form sends them.
+#[derive(Debug, Clone, Default)]
+pub struct AreaInput {
+    /// The area's name (町名・地区名); fixed once the area exists (citizens refer to it).
+    pub name: String,
+    /// Its collection center's name (its pause applies), or empty.
+    pub center: String,
+    /// One rule cell per kind, in the city's kind order (`月 木`, `水2`, `20270105`, or empty).
+    pub cells: Vec<String>,
+}
 
 /// An exception as the form sends it.
 #[derive(Debug, Clone, Default)]
@@ -109,5 +122,56 @@ impl Gomi {
     ) -> Result<bool, GomiError> {
         require_waste(by)?;
         Ok(self.store.delete_garbage_exception(exception_id).await?)
+    }
+
+    /// Changes an area's center and rules, or adds an area (`area_id: None`); the data is
+    /// checked whole, as an import is, and saved in the 5374 form.
+    pub async fn save_area(
+        &self,
+        by: &Account,
+        area_id: Option<i64>,
+        input: &AreaInput,
+        lang: Lang,
+    ) -> Result<(), GomiError> {
+        require_waste(by)?;
+        let city = self.city().await?.ok_or(GomiError::NoData)?;
+        let mut data = city.data.clone();
+        let name = match area_id {
+            Some(id) => city.area(id).ok_or(GomiError::NoData)?.name.clone(),
+            None => {
+                let name = input.name.trim().to_owned();
+                if name.is_empty() || name.chars().count() > 60 || name.contains(',') {
+                    return Err(invalid("name", "error.gomi_area_name"));
+                }
+                if data.area(&name).is_some() {
+                    return Err(invalid("name", "error.gomi_area_taken"));
+                }
+                name
+            }
+        };
+        let center = match input.center.trim() {
+            "" => None,
+            center if data.center(center).is_some() => Some(center.to_owned()),
+            _ => return Err(invalid("center", "error.gomi_center")),
+        };
+        let mut rules = Vec::with_capacity(data.kinds.len());
+        for (index, kind) in data.kinds.iter().enumerate() {
+            let cell = input.cells.get(index).map_or("", |cell| cell.as_str());
+            let parsed = parse_rules(cell)
+                .map_err(|error| GomiError::Rule(format!("{kind}: {}", error.message(lang))))?;
+            rules.push(parsed);
+        }
+        let area = Area {
+            name: name.clone(),
+            center,
+            rules,
+        };
+        match data.areas.iter_mut().find(|a| a.name == name) {
+            Some(existing) => *existing = area,
+            None => data.areas.push(area),
+        }
+        self.import_5374(&export(&data)).await?;
+        tracing::info!(area = %name, by = %by.account_id, "garbage area saved");
+        Ok(())
     }
 }

@@ -102,6 +102,7 @@ impl From<crate::gomi::GomiError> for AppError {
             GomiError::NoData => AppError::NotFound,
             GomiError::Forbidden => AppError::Forbidden,
             GomiError::Import(error) => AppError::Internal(error.to_string()),
+            GomiError::Rule(why) => AppError::Internal(why),
             GomiError::Corrupt(why) => AppError::Internal(why),
             GomiError::Store(error) => AppError::Internal(error.to_string()),
         }

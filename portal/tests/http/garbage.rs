@@ -173,3 +173,120 @@ async fn the_reminder_comes_once_at_its_hour_and_a_late_start_catches_up_only_wh
     let page = browser.get("/gomi").await;
     assert!(page.body.contains("浅野"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn the_waste_office_changes_an_areas_days_and_adds_exceptions_and_areas() {
+    let app = TestApp::new();
+    let asano = imported(&app).await;
+    app.staff("gomi@city.example.jp", &[portal::domain::Role::Waste])
+        .await;
+    app.citizen(HANAKO, "山田", "花子").await;
+    let mut citizen = app.browser();
+    citizen.login(HANAKO, PASSWORD).await;
+    assert_eq!(
+        citizen.get("/admin/gomi").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let mut office = app.browser();
+    office.login("gomi@city.example.jp", PASSWORD).await;
+    let page = office.get(&format!("/admin/gomi/areas/{asano}")).await;
+    assert!(page.body.contains("value=\"月 木\""), "{}", page.body);
+
+    // A slip in a cell: refused with the kind and the token, nothing changed.
+    let area_form = format!("/admin/gomi/areas/{asano}");
+    let slip = office
+        .submit(
+            &area_form,
+            &area_form,
+            &[
+                ("cell", "月曜"),
+                ("cell", "水2"),
+                ("cell", "火1 火3"),
+                ("cell", "水4"),
+            ],
+        )
+        .await;
+    assert_eq!(slip.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(slip.body.contains("燃やすごみ") && slip.body.contains("月曜"));
+    assert_eq!(first_week(&app, asano).await[0]["date"], "2014-01-06");
+
+    // 燃やすごみ moves to Mondays and Fridays.
+    let saved = office
+        .submit(
+            &area_form,
+            &area_form,
+            &[
+                ("cell", "月 金"),
+                ("cell", "水2"),
+                ("cell", "火1 火3"),
+                ("cell", "水4"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let days: Vec<String> = first_week(&app, asano)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|day| day["date"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        days,
+        ["2014-01-06", "2014-01-07", "2014-01-08", "2014-01-10"]
+    );
+
+    // No collection on Monday the 6th (a holiday), for every area.
+    let skipped = office
+        .submit(
+            "/admin/gomi",
+            "/admin/gomi/exceptions",
+            &[
+                ("area", ""),
+                ("kind", "skip"),
+                ("from", "2014-01-06"),
+                ("note", "祝日"),
+            ],
+        )
+        .await;
+    assert_eq!(skipped.status, StatusCode::SEE_OTHER, "{}", skipped.body);
+    assert_eq!(first_week(&app, asano).await[0]["date"], "2014-01-07");
+    let bad = office
+        .submit(
+            "/admin/gomi",
+            "/admin/gomi/exceptions",
+            &[
+                ("kind", "pause"),
+                ("from", "2014-01-09"),
+                ("to", "2014-01-08"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_says(Lang::Ja, "error.gomi_pause_order");
+
+    // A new area gets a new id; the others keep theirs.
+    let added = office
+        .submit(
+            "/admin/gomi/areas/new",
+            "/admin/gomi/areas/new",
+            &[("name", "新町"), ("cell", "火 金")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let areas = app.get("/api/v1/garbage/areas").await.json();
+    let list = areas.as_array().unwrap();
+    assert_eq!(list.len(), 72);
+    assert_eq!(list[0]["id"], asano);
+    assert_eq!(list[71]["name"], "新町");
+}
+
+/// 浅野's collection days from Monday 2014-01-06 to Friday the 10th, from the public API.
+async fn first_week(app: &TestApp, area: i64) -> serde_json::Value {
+    app.get(&format!(
+        "/api/v1/garbage/areas/{area}/calendar?from=2014-01-06&to=2014-01-10"
+    ))
+    .await
+    .json()
+}

@@ -11,6 +11,7 @@ mod deliveries;
 mod family;
 mod gomi;
 mod gomi_admin;
+mod gomi_area;
 mod home;
 mod kiosks;
 mod legal;
@@ -167,6 +168,10 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/admin/gomi/exceptions", post(gomi_admin::add_exception))
+        .route(
+            "/admin/gomi/areas/{id}",
+            get(gomi_area::show).post(gomi_area::save),
+        )
         .route(
             "/admin/gomi/exceptions/{id}/delete",
             post(gomi_admin::delete_exception),
