@@ -113,7 +113,8 @@ impl SqliteStore {
     /// Gives every synthetic citizen a ごみ収集日 setting (`portal admin load-garbage`): the
     /// active areas in turn; 90 % reminded the evening before at `hour`, 5 % in the morning at
     /// 6:00, 5 % not at all; those linked to LINE take the reminder by LINE only. With
-    /// `extra_day`, every area also collects every kind that day (all citizens are due).
+    /// `extra_day`, every area also collects every kind that day (all citizens are due), and
+    /// the reminders of the day before count as made (so a run measures that day alone).
     pub async fn add_load_garbage(
         &self,
         hour: u8,
@@ -160,6 +161,14 @@ impl SqliteStore {
                     }
                 }
                 if let Some(day) = extra_day {
+                    // Only the extra day is measured: reminders for the day before are done.
+                    let before = day.yesterday().unwrap_or(day).to_string();
+                    tx.execute(
+                        "INSERT OR IGNORE INTO garbage_runs (collection_date, remind, hour, \
+                         area_id, recipients, done_at) SELECT ?1, s.remind, s.hour, s.area_id, 0, \
+                         ?2 FROM (SELECT DISTINCT remind, hour, area_id FROM garbage_settings) s",
+                        params![before, now],
+                    )?;
                     tx.execute(
                         "INSERT INTO garbage_exceptions (area_id, kind, from_date, to_date, kinds, \
                          note, created_at) VALUES (NULL, 'extra', ?1, NULL, '[]', '負荷試験', ?2)",
