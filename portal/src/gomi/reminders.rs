@@ -106,18 +106,19 @@ impl Gomi {
         let (mut made, mut reminded) = (0, 0);
         let mut choosing = std::time::Duration::ZERO;
         for slot in due_slots(local, put_out_by(&self.settings.put_out_by), &chosen) {
-            for area_id in self.store.garbage_slot_areas(slot).await? {
+            let chose = std::time::Instant::now();
+            let due = self.store.garbage_slot_due(slot).await?;
+            choosing += chose.elapsed();
+            for (area_id, citizens) in due {
                 let kinds = city
                     .schedule(area_id)
                     .map(|schedule| schedule.collects_on(slot.date))
                     .unwrap_or_default();
-                let chose = std::time::Instant::now();
                 let citizens = if kinds.is_empty() {
                     Vec::new()
                 } else {
-                    self.store.garbage_slot_citizens(slot, area_id).await?
+                    citizens
                 };
-                choosing += chose.elapsed();
                 let Some(area) = city.area(area_id).filter(|_| !citizens.is_empty()) else {
                     self.store
                         .finish_garbage_run(slot, area_id, Vec::new(), now)

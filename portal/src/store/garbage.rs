@@ -167,15 +167,10 @@ pub trait GarbageStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<(), StoreError>;
 
-    /// The areas with citizens in `slot` whose run for it is not done yet.
-    async fn garbage_slot_areas(&self, slot: Slot) -> Result<Vec<i64>, StoreError>;
-
-    /// The citizens of `area_id` in `slot` not yet reminded of its day.
-    async fn garbage_slot_citizens(
-        &self,
-        slot: Slot,
-        area_id: i64,
-    ) -> Result<Vec<AccountId>, StoreError>;
+    /// The citizens still to be reminded in `slot`, by area: the areas whose run for it is not
+    /// done, each with its active citizens not yet reminded of the day (possibly none). One
+    /// query for the whole slot.
+    async fn garbage_slot_due(&self, slot: Slot) -> Result<Vec<(i64, Vec<AccountId>)>, StoreError>;
 
     /// The (remind, hour) pairs some citizen has chosen (reminders on).
     async fn garbage_slot_kinds(&self) -> Result<Vec<(Remind, u8)>, StoreError>;

@@ -256,51 +256,38 @@ impl GarbageStore for SqliteStore {
             .await
     }
 
-    async fn garbage_slot_areas(&self, slot: Slot) -> Result<Vec<i64>, StoreError> {
+    async fn garbage_slot_due(&self, slot: Slot) -> Result<Vec<(i64, Vec<AccountId>)>, StoreError> {
         self.db
             .read(move |conn| {
+                // Areas of the slot not yet done, and in them the citizens not yet reminded
+                // (an area whose citizens were all reminded still comes, with nobody: its run
+                // is then marked done).
                 let mut statement = conn.prepare_cached(
-                    "SELECT DISTINCT s.area_id FROM garbage_settings s \
+                    "SELECT s.area_id, CASE WHEN a.status = 'active' AND NOT EXISTS (SELECT 1 \
+                     FROM garbage_reminded g WHERE g.account_id = s.account_id \
+                     AND g.collection_date = ?3) THEN s.account_id END \
+                     FROM garbage_settings s JOIN accounts a USING (account_id) \
                      WHERE s.remind = ?1 AND s.hour = ?2 AND NOT EXISTS (SELECT 1 FROM \
                      garbage_runs r WHERE r.collection_date = ?3 AND r.remind = ?1 \
                      AND r.hour = ?2 AND r.area_id = s.area_id) ORDER BY s.area_id",
                 )?;
-                let areas = statement
-                    .query_map(
-                        params![slot.remind.as_str(), slot.hour, slot.date.to_string()],
-                        |row| row.get(0),
-                    )?
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(areas)
-            })
-            .await
-    }
-
-    async fn garbage_slot_citizens(
-        &self,
-        slot: Slot,
-        area_id: i64,
-    ) -> Result<Vec<AccountId>, StoreError> {
-        self.db
-            .read(move |conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT s.account_id FROM garbage_settings s JOIN accounts a \
-                     USING (account_id) WHERE s.remind = ?1 AND s.hour = ?2 AND s.area_id = ?3 \
-                     AND a.status = 'active' AND NOT EXISTS (SELECT 1 FROM garbage_reminded g \
-                     WHERE g.account_id = s.account_id AND g.collection_date = ?4)",
-                )?;
-                let ids = statement
-                    .query_map(
-                        params![
-                            slot.remind.as_str(),
-                            slot.hour,
-                            area_id,
-                            slot.date.to_string()
-                        ],
-                        |row| row.get::<_, String>(0),
-                    )?
-                    .collect::<Result<Vec<_>, _>>()?;
-                ids.iter().map(|id| account(id)).collect()
+                let mut rows = statement.query(params![
+                    slot.remind.as_str(),
+                    slot.hour,
+                    slot.date.to_string()
+                ])?;
+                let mut due: Vec<(i64, Vec<AccountId>)> = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let area_id: i64 = row.get(0)?;
+                    let citizen: Option<String> = row.get(1)?;
+                    if due.last().is_none_or(|(last, _)| *last != area_id) {
+                        due.push((area_id, Vec::new()));
+                    }
+                    if let (Some(citizen), Some((_, citizens))) = (citizen, due.last_mut()) {
+                        citizens.push(account(&citizen)?);
+                    }
+                }
+                Ok(due)
             })
             .await
     }
