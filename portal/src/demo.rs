@@ -29,6 +29,19 @@ const STAFF: &[(&str, &str, &str, &[Role])] = &[
     ("library@demo.invalid", "図書", "文子", &[Role::Librarian]),
 ];
 
+/// The demo city's areas (地域) for 避難情報: 東広島市's towns.
+const DEMO_AREAS: &[&str] = &[
+    "西条町",
+    "八本松町",
+    "志和町",
+    "高屋町",
+    "黒瀬町",
+    "福富町",
+    "豊栄町",
+    "河内町",
+    "安芸津町",
+];
+
 /// (id, name) of the demo city's 分野 of 市からのお知らせ.
 const CATEGORIES: &[(&str, &str)] = &[
     ("kosodate", "子育て・教育"),
@@ -83,6 +96,13 @@ pub async fn seed_if_empty(
         .await?;
         crate::demo_library::seed(state, store, data_dir, "admin@demo.invalid").await?;
         crate::demo_gomi::seed(state, store, CITIZEN).await?;
+        // 避難情報: the demo city's areas, 東広島市's nine towns.
+        let areas = DEMO_AREAS
+            .iter()
+            .zip(1..)
+            .map(|(name, id)| (id, (*name).to_owned()))
+            .collect();
+        crate::store::AlertStore::add_alert_areas(store, areas).await?;
         let codes = crate::demo_schools::seed(
             state,
             store,

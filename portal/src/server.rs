@@ -182,6 +182,8 @@ pub fn build(
         Arc::clone(&clock),
         settings.garbage.clone(),
     );
+    let bousai = crate::bousai::Bousai::new(Arc::new(store.clone()), Arc::clone(&clock))
+        .map_err(|error| anyhow::anyhow!("the alert catalog: {error}"))?;
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),
@@ -205,6 +207,7 @@ pub fn build(
         family,
         library,
         gomi,
+        bousai,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),

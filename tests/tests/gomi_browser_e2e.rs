@@ -1,6 +1,7 @@
 //! ごみ収集日 in headless Chromium on the demo city (Kanazawa's real 5374 data): the citizen
 //! sees her area's month calendar and next collections, moves to another area found by its
-//! town name, and looks an item up in the 分別 dictionary; the waste office's import of a file
+//! town name, and looks an item up in the 分別 dictionary (and opens her 防災情報の通知設定);
+//! the waste office's import of a file
 //! with a bad row is refused with the file, line and reason, and nothing changes.
 
 use std::time::Duration;
@@ -73,6 +74,17 @@ async fn a_citizen_keeps_her_garbage_days_and_the_office_sees_bad_rows_refused()
         let text = browser.body_text().await?;
         anyhow::ensure!(text.contains("燃やさないごみ"), "{text}");
         browser.screenshot(shots.join("gomi-bunbetsu.png")).await?;
+
+        // Her 防災情報の通知設定 sits beside it on the menu: the demo city's towns to choose.
+        browser.goto(&portal.url("/bousai/settings")).await?;
+        browser
+            .wait_for_text("特定の地域の情報だけを希望するか", WAIT)
+            .await?;
+        let text = browser.body_text().await?;
+        anyhow::ensure!(text.contains("該当なし"), "{text}");
+        browser
+            .screenshot(shots.join("bousai-settings.png"))
+            .await?;
 
         // The waste office imports a file with a bad rule on line 2: refused, unchanged.
         let bad = dir.path().join("area_days.csv");

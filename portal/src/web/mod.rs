@@ -53,6 +53,8 @@ pub struct AppState {
     pub library: crate::library::Library,
     /// ごみ収集日 (areas, calendars, 分別, reminders).
     pub gomi: crate::gomi::Gomi,
+    /// 避難情報 (citizens' settings).
+    pub bousai: crate::bousai::Bousai,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).

@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod attachments;
 mod auth;
+mod bousai;
 mod centers;
 mod checkin;
 mod family;

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (11, include_str!("migrations/0011_library.sql")),
     (12, include_str!("migrations/0012_library_circulation.sql")),
     (13, include_str!("migrations/0013_garbage.sql")),
+    (14, include_str!("migrations/0014_alerts.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -6,6 +6,7 @@ mod admin;
 mod announcements;
 mod attachments;
 mod auth;
+mod bousai;
 mod centers;
 mod deliveries;
 mod family;
@@ -156,6 +157,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/deliveries/{delivery_id}/resend",
             post(deliveries::resend),
         )
+        .route("/bousai/settings", get(bousai::settings).post(bousai::save))
         .route("/gomi", get(gomi::show))
         .route("/gomi/area", post(gomi::set_area))
         .route("/gomi/remind", post(gomi::set_remind))

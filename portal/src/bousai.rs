@@ -1,0 +1,98 @@
+//! 避難情報・避難指示通知, the portal's service over the pure rules of [`crate::alerts`] (so
+//! far the citizen's side): the city's areas, and each citizen's 防災情報の通知設定 — whether to
+//! receive (everyone does unless they opt out), the language, and "only my areas" with up to
+//! three areas and the 危険区域 of each.
+
+use std::sync::Arc;
+
+use crate::{
+    alerts::{
+        Area, AreaId, Areas, Catalog, CatalogError, Language, Setting, SettingError, SettingInput,
+        check_setting,
+    },
+    clock::Clock,
+    domain::AccountId,
+    store::{AlertStore, StoreError, StoredAlertSetting},
+};
+
+/// Why a setting was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum BousaiError {
+    /// The setting was refused (the message is in the error, in both languages).
+    #[error("{0}")]
+    Invalid(SettingError),
+    /// The city's areas are not valid data.
+    #[error("areas: {0}")]
+    Areas(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The 避難情報 service. Cheap to clone.
+#[derive(Clone)]
+pub struct Bousai {
+    store: Arc<dyn AlertStore>,
+    catalog: Arc<Catalog>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Bousai {
+    /// The service with the portal's embedded catalog of kinds and zones.
+    pub fn new(store: Arc<dyn AlertStore>, clock: Arc<dyn Clock>) -> Result<Self, CatalogError> {
+        Ok(Self {
+            store,
+            catalog: Arc::new(Catalog::embedded()?),
+            clock,
+        })
+    }
+
+    /// The catalog (kinds, zones).
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The city's areas.
+    pub async fn areas(&self) -> Result<Areas, BousaiError> {
+        let areas = self
+            .store
+            .alert_areas()
+            .await?
+            .into_iter()
+            .map(|(id, name)| Area::new(AreaId(id), &name))
+            .collect();
+        Areas::new(areas).map_err(|error| BousaiError::Areas(error.to_string()))
+    }
+
+    /// The citizen's setting (the 初期設定 until they save one).
+    pub async fn setting(&self, citizen: AccountId) -> Result<Setting, BousaiError> {
+        Ok(match self.store.alert_setting(citizen).await? {
+            Some(stored) => Setting::from_stored(
+                stored.receive,
+                Language::parse_or_japanese(&stored.lang),
+                stored.areas.as_deref(),
+            ),
+            None => Setting::default(),
+        })
+    }
+
+    /// Checks and saves the citizen's setting; nothing changes when it is refused.
+    pub async fn save_setting(
+        &self,
+        citizen: AccountId,
+        input: &SettingInput,
+    ) -> Result<Setting, BousaiError> {
+        let areas = self.areas().await?;
+        let setting =
+            check_setting(input, &areas, self.catalog.zones()).map_err(BousaiError::Invalid)?;
+        let stored = StoredAlertSetting {
+            receive: setting.receive(),
+            lang: setting.language().code().to_owned(),
+            areas: setting.only_my_areas().map(<[_]>::to_vec),
+        };
+        self.store
+            .save_alert_setting(citizen, stored, self.clock.now())
+            .await?;
+        Ok(setting)
+    }
+}

@@ -1,0 +1,137 @@
+//! 防災情報の通知設定: everyone receives in Japanese until they choose; "only my areas" keeps up
+//! to three areas with their 危険区域; what the page would refuse is refused with the reason
+//! and nothing changes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common::{PASSWORD, TestApp};
+use axum::http::StatusCode;
+use portal::{
+    alerts::{AreaId, Language, ZoneChoice, ZoneId},
+    domain::Email,
+    store::{AccountStore, AlertStore},
+};
+
+const HANAKO: &str = "hanako@example.jp";
+
+#[tokio::test]
+async fn a_citizen_chooses_her_areas_zones_and_language() {
+    let app = TestApp::new();
+    app.parts
+        .store
+        .add_alert_areas(vec![(1, "西条町".into()), (2, "八本松町".into())])
+        .await
+        .unwrap();
+    app.citizen(HANAKO, "山田", "花子").await;
+    let hanako = app
+        .parts
+        .store
+        .find_by_email(&Email::parse(HANAKO).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .account
+        .account_id;
+    let mut browser = app.browser();
+    browser.login(HANAKO, PASSWORD).await;
+
+    // The 初期設定: receive, Japanese, the whole city.
+    let page = browser.get("/bousai/settings").await;
+    assert!(
+        page.body.contains("id=\"receive\" checked"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("土砂災害警戒区域"));
+    assert!(page.body.contains("Tiếng Việt"));
+
+    // "Only my areas" with no area: refused with the guide's words, nothing kept.
+    let refused = browser
+        .submit(
+            "/bousai/settings",
+            "/bousai/settings",
+            &[("receive", "1"), ("language", "vi"), ("scope", "areas")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("地域を選択してください"),
+        "{}",
+        refused.body
+    );
+    // 該当なし together with a zone: refused too.
+    let both = browser
+        .submit(
+            "/bousai/settings",
+            "/bousai/settings",
+            &[
+                ("receive", "1"),
+                ("language", "vi"),
+                ("scope", "areas"),
+                ("area1", "1"),
+                ("zones1", "1"),
+                ("none1", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        app.parts
+            .store
+            .alert_setting(hanako)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let saved = browser
+        .submit(
+            "/bousai/settings",
+            "/bousai/settings",
+            &[
+                ("receive", "1"),
+                ("language", "vi"),
+                ("scope", "areas"),
+                ("area1", "1"),
+                ("zones1", "1"),
+                ("zones1", "3"),
+                ("area2", "2"),
+                ("none2", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let setting = app.parts.state.bousai.setting(hanako).await.unwrap();
+    assert!(setting.receive());
+    assert_eq!(setting.language(), Language::Vi);
+    let areas = setting.only_my_areas().unwrap();
+    assert_eq!(areas.len(), 2);
+    assert_eq!(areas[0].area, AreaId(1));
+    match areas[0].zones {
+        ZoneChoice::Zones(set) => {
+            assert!(set.contains(ZoneId(1)) && set.contains(ZoneId(3)) && !set.contains(ZoneId(2)));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(areas[1].zones, ZoneChoice::NoneApplies);
+    let shown = browser.get("/bousai/settings?saved=1").await;
+    assert!(shown.body.contains("id=\"scope-areas\" checked"));
+
+    // Opting out: no information at all.
+    browser
+        .submit(
+            "/bousai/settings",
+            "/bousai/settings",
+            &[("language", "ja"), ("scope", "city")],
+        )
+        .await;
+    assert!(
+        !app.parts
+            .state
+            .bousai
+            .setting(hanako)
+            .await
+            .unwrap()
+            .receive()
+    );
+}
