@@ -96,3 +96,60 @@ impl Bousai {
         Ok(setting)
     }
 }
+
+/// Reads the city's areas from a CSV of `番号,地域名` rows (a header row first): every row is
+/// checked before anything is kept, and the first bad one is named by its line.
+pub fn read_areas_csv(text: &str) -> Result<Vec<(u32, String)>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut areas: Vec<(u32, String)> = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record =
+            record.map_err(|error| format!("{line} 行目: CSV として読めません ({error})"))?;
+        let (Some(number), Some(name), None) = (record.get(0), record.get(1), record.get(2)) else {
+            return Err(format!("{line} 行目: 「番号,地域名」の2列にしてください"));
+        };
+        let number = number
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("{line} 行目: 番号「{number}」は1以上の整数にしてください"))?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(format!("{line} 行目: 地域名が空です"));
+        }
+        if areas.iter().any(|(n, other)| *n == number || other == name) {
+            return Err(format!("{line} 行目: 番号か地域名が前の行と重なっています"));
+        }
+        areas.push((number, name.to_owned()));
+    }
+    Ok(areas)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn areas_are_read_whole_or_refused_at_their_line() {
+        let good = "\u{feff}番号,地域名\r\n1,西条町\r\n2, 八本松町 \r\n";
+        assert_eq!(
+            read_areas_csv(good),
+            Ok(vec![(1, "西条町".into()), (2, "八本松町".into())])
+        );
+        for (bad, line) in [
+            ("番号,地域名\n1,西条町\n1,志和町\n", "3 行目"),
+            ("番号,地域名\n0,西条町\n", "2 行目"),
+            ("番号,地域名\n1,西条町\nx,志和町\n", "3 行目"),
+            ("番号,地域名\n1,西条町,余分\n", "2 行目"),
+            ("番号,地域名\n1, \n", "2 行目"),
+        ] {
+            let error = read_areas_csv(bad).unwrap_err();
+            assert!(error.starts_with(line), "{error}");
+        }
+    }
+}

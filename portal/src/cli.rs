@@ -24,11 +24,36 @@ pub enum Command {
         #[command(subcommand)]
         action: AdminCommand,
     },
+    /// 避難情報: the city's areas for 防災情報の通知設定.
+    Bousai {
+        /// The 避難情報 action.
+        #[command(subcommand)]
+        action: BousaiCommand,
+    },
     /// ごみ収集日: the city's garbage data.
     Garbage {
         /// The garbage action.
         #[command(subcommand)]
         action: GarbageCommand,
+    },
+}
+
+/// `portal bousai …`.
+#[derive(Debug, Subcommand)]
+pub enum BousaiCommand {
+    /// Add the city's areas (地域) from a CSV of `番号,地域名` rows with a header row. Every row
+    /// is checked first; one bad row refuses all (with its line) and changes nothing. Areas
+    /// already there keep their number and name (citizens' settings refer to them).
+    #[command(name = "import-areas")]
+    ImportAreas {
+        /// Settings file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./data].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// The CSV file.
+        file: PathBuf,
     },
 }
 

@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use clap::Parser;
 use portal::{
-    cli::{AdminCommand, Cli, Command, GarbageCommand},
+    cli::{AdminCommand, BousaiCommand, Cli, Command, GarbageCommand},
     config::LogFormat,
     server,
 };
@@ -100,6 +100,30 @@ async fn main() -> anyhow::Result<()> {
             };
             let added = parts.store.add_load_citizens(spec).await?;
             println!("added {added} citizens");
+            Ok(())
+        }
+        Command::Bousai {
+            action:
+                BousaiCommand::ImportAreas {
+                    config,
+                    data_dir,
+                    file,
+                },
+        } => {
+            init_logging(LogFormat::Text);
+            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
+            let parts = offline_parts(&settings)?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| anyhow::anyhow!("reading {}: {error}", file.display()))?;
+            let areas = match portal::bousai::read_areas_csv(&text) {
+                Ok(areas) => areas,
+                Err(message) => {
+                    eprintln!("{}: {message}", file.display());
+                    anyhow::bail!("nothing was imported")
+                }
+            };
+            let added = portal::store::AlertStore::add_alert_areas(&parts.store, areas).await?;
+            println!("added {added} areas from {}", file.display());
             Ok(())
         }
         Command::Admin {
