@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use super::{Gomi, GomiError, invalid};
 use crate::{
     domain::Role,
-    garbage::{Area, export, parse_rules},
+    garbage::{Area, KindDescription, export, parse_rules},
     i18n::Lang,
     store::{Account, ExceptionKind, StoredException},
 };
@@ -172,6 +172,43 @@ impl Gomi {
         }
         self.import_5374(&export(&data)).await?;
         tracing::info!(area = %name, by = %by.account_id, "garbage area saved");
+        Ok(())
+    }
+
+    /// Changes how the kinds are described to citizens (a second line and what belongs to
+    /// each), by label; the labels themselves change only with an import (the rules' columns
+    /// are named by them).
+    pub async fn save_kind_descriptions(
+        &self,
+        by: &Account,
+        descriptions: &[(String, String, String)],
+    ) -> Result<(), GomiError> {
+        require_waste(by)?;
+        let city = self.city().await?.ok_or(GomiError::NoData)?;
+        let mut data = city.data.clone();
+        for (label, sublabel, description) in descriptions {
+            if !data.kinds.contains(label) {
+                return Err(invalid("kinds", "error.gomi_kind"));
+            }
+            if sublabel.chars().count() > 60 || description.chars().count() > 500 {
+                return Err(invalid("kinds", "error.text_too_long"));
+            }
+            let kept = data.descriptions.iter_mut().find(|d| d.label == *label);
+            match kept {
+                Some(kept) => {
+                    kept.sublabel = sublabel.trim().to_owned();
+                    kept.description = description.trim().to_owned();
+                }
+                None => data.descriptions.push(KindDescription {
+                    label: label.clone(),
+                    sublabel: sublabel.trim().to_owned(),
+                    description: description.trim().to_owned(),
+                    ..KindDescription::default()
+                }),
+            }
+        }
+        self.import_5374(&export(&data)).await?;
+        tracing::info!(by = %by.account_id, "garbage kinds described");
         Ok(())
     }
 }

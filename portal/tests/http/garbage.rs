@@ -266,6 +266,29 @@ async fn the_waste_office_changes_an_areas_days_and_adds_exceptions_and_areas() 
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_says(Lang::Ja, "error.gomi_pause_order");
 
+    // The kinds' descriptions, as citizens will read them.
+    let described = office
+        .submit(
+            "/admin/gomi",
+            "/admin/gomi/kinds",
+            &[
+                ("label", "燃やすごみ"),
+                ("sublabel", "生ごみ・紙くず"),
+                ("description", "指定袋に入れて朝8時までに"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        described.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        described.body
+    );
+    let city = app.parts.state.gomi.city().await.unwrap().unwrap();
+    let kind = city.data.description("燃やすごみ").unwrap();
+    assert_eq!(kind.description, "指定袋に入れて朝8時までに");
+    assert_eq!(kind.sublabel, "生ごみ・紙くず");
+
     // A new area gets a new id; the others keep theirs.
     let added = office
         .submit(

@@ -53,7 +53,7 @@ struct GomiPage {
     query: String,
     matches: Vec<(i64, String)>,
     searched: bool,
-    next: Vec<(String, String)>,
+    next: Vec<(String, String, String)>,
     month_title: String,
     prev_month: String,
     next_month: String,
@@ -182,7 +182,18 @@ async fn page(
             page.next = schedule
                 .next_collections(yesterday)
                 .into_iter()
-                .map(|(kind, date)| (kind.to_owned(), date.map(date_words).unwrap_or_default()))
+                .map(|(kind, date)| {
+                    let about = city
+                        .data
+                        .description(kind)
+                        .map(|d| d.description.clone())
+                        .unwrap_or_default();
+                    (
+                        kind.to_owned(),
+                        date.map(date_words).unwrap_or_default(),
+                        about,
+                    )
+                })
                 .collect();
         }
         page.weeks = weeks(&city, area_id, first, today);

@@ -42,6 +42,7 @@ struct AdminPage {
     import_error: Option<String>,
     areas: Vec<(i64, String)>,
     kinds: Vec<String>,
+    descriptions: Vec<(String, String, String)>,
     exceptions: Vec<ExceptionRow>,
     errors: FieldErrors,
     saved: bool,
@@ -62,6 +63,7 @@ async fn page(
         import_error,
         areas: Vec::new(),
         kinds: Vec::new(),
+        descriptions: Vec::new(),
         exceptions: Vec::new(),
         errors,
         saved: false,
@@ -83,6 +85,19 @@ async fn page(
         .map(|area| (area.area_id, area.name.clone()))
         .collect();
     page.kinds = city.data.kinds.clone();
+    page.descriptions = city
+        .data
+        .kinds
+        .iter()
+        .map(|kind| {
+            let described = city.data.description(kind);
+            (
+                kind.clone(),
+                described.map(|d| d.sublabel.clone()).unwrap_or_default(),
+                described.map(|d| d.description.clone()).unwrap_or_default(),
+            )
+        })
+        .collect();
     page.exceptions = city
         .exceptions
         .iter()
@@ -281,4 +296,36 @@ pub async fn export(
         text,
     )
         .into_response())
+}
+
+/// The kinds' descriptions as posted (the three lists in the kinds' order).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct KindsForm {
+    csrf: String,
+    label: Vec<String>,
+    sublabel: Vec<String>,
+    description: Vec<String>,
+}
+
+/// `POST /admin/gomi/kinds`.
+pub async fn save_kinds(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    MultiForm(form): MultiForm<KindsForm>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&form.csrf)?;
+    let user = ctx.require_user()?;
+    let rows: Vec<(String, String, String)> = form
+        .label
+        .into_iter()
+        .zip(form.sublabel)
+        .zip(form.description)
+        .map(|((label, sublabel), description)| (label, sublabel, description))
+        .collect();
+    match state.gomi.save_kind_descriptions(user, &rows).await {
+        Ok(()) => Ok(Redirect::to("/admin/gomi?saved=1").into_response()),
+        Err(GomiError::Invalid(errors)) => invalid(&page(&state, &ctx, None, errors).await?),
+        Err(other) => Err(other.into()),
+    }
 }

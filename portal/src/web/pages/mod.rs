@@ -170,6 +170,7 @@ pub fn routes() -> Router<AppState> {
             )),
         )
         .route("/admin/gomi/exceptions", post(gomi_admin::add_exception))
+        .route("/admin/gomi/kinds", post(gomi_admin::save_kinds))
         .route(
             "/admin/gomi/areas/{id}",
             get(gomi_area::show).post(gomi_area::save),
