@@ -163,6 +163,9 @@ pub fn decide(
         .map(|(card, loan)| (card.as_str(), loan));
     let due = |days: i32| today.checked_add(days.days()).unwrap_or(today);
     let trusted = request.authority == Authority::Ils || request.no_block;
+    // The ILS reports every patron's loans; the portal keeps only those of cards a citizen
+    // registered (the others' reading is none of its business).
+    let unregistered_report = request.authority == Authority::Ils && view.holder.is_none();
     match request.op {
         CircOp::Patron => {
             if view.holder.is_none() {
@@ -173,7 +176,7 @@ pub fn decide(
             decision
         }
         CircOp::Checkout => {
-            if stale {
+            if stale || unregistered_report {
                 return done(Some(item_with(&item, request, None)), LoanChange::Nothing);
             }
             if request.authority == Authority::Ledger
@@ -212,7 +215,7 @@ pub fn decide(
             )
         }
         CircOp::Renew => {
-            if stale {
+            if stale || unregistered_report {
                 return done(Some(item_with(&item, request, None)), LoanChange::Nothing);
             }
             let loan = lent_to

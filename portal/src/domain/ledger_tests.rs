@@ -199,7 +199,11 @@ fn the_ils_reports_are_recorded_with_its_due_date_unless_older_than_the_last_cha
     report.authority = Authority::Ils;
     report.title = Some("としょかんライオン".into());
     report.due = Some(date(2026, 12, 24));
-    let decision = decide_now(&report, &LedgerView::default());
+    // A card no citizen registered: done for the ILS, nothing kept.
+    let unregistered = decide_now(&report, &LedgerView::default());
+    assert_eq!(unregistered.answer.refused, None);
+    assert_eq!(unregistered.change, LoanChange::Nothing);
+    let decision = decide_now(&report, &holder());
     assert_eq!(
         decision.change,
         LoanChange::Lend {
@@ -212,7 +216,7 @@ fn the_ils_reports_are_recorded_with_its_due_date_unless_older_than_the_last_cha
     // Returned at another kiosk after this loan: the late report changes nothing.
     let returned_later = LedgerView {
         item_latest: Some(at("2026-12-03T02:00:00Z")),
-        ..LedgerView::default()
+        ..holder()
     };
     let late = decide_now(&report, &returned_later);
     assert_eq!(late.answer.refused, None);

@@ -258,10 +258,11 @@ pub(super) async fn circulate(
             patron: None,
             ..decision.answer.clone()
         };
-        let card = if matches!(decision.change, LoanChange::Return { .. }) {
-            None
-        } else {
-            record.card.clone()
+        // A card is kept only with a loan it holds: not once the item is back, and not for a
+        // request that changed nothing (a refusal, an unregistered card's report).
+        let card = match decision.change {
+            LoanChange::Lend { .. } | LoanChange::Renew { .. } => record.card.clone(),
+            LoanChange::Return { .. } | LoanChange::Nothing => None,
         };
         tx.execute(
             "INSERT INTO library_requests (request_id, kiosk_id, op, authority, card_number, \
