@@ -4,16 +4,9 @@
 //! queue sends it again later with `no_block`.
 
 use async_trait::async_trait;
-use jiff::Timestamp;
-use shimin_sync::{
-    ids::EventId,
-    messages::{Authority, CircAnswer, CircOp, CircRefusal, CircRequest, PatronBlock, V1},
-};
+use shimin_sync::messages::{Authority, CircAnswer, CircOp, CircRefusal, PatronBlock};
 
-use super::{
-    Block, CircError, Circulation, Lent, NoBlock, Patron, Returned, library_zone,
-    portal::PortalLink,
-};
+use super::{Block, CircError, Circulation, Lent, NoBlock, Patron, Returned, portal::PortalLink};
 
 /// The portal's loan ledger.
 pub struct PortalLedger {
@@ -33,22 +26,9 @@ impl PortalLedger {
         item: Option<&str>,
         offline: Option<NoBlock>,
     ) -> Result<CircAnswer, CircError> {
-        let occurred_at = offline
-            .and_then(|offline| offline.at.to_zoned(library_zone()).ok())
-            .map_or_else(Timestamp::now, |at| at.timestamp());
-        let request = CircRequest {
-            v: V1,
-            request_id: EventId::new_v7(Timestamp::now()),
-            kiosk_id: self.link.kiosk_id().clone(),
-            op,
-            authority: Authority::Ledger,
-            card: card.map(str::to_owned),
-            item: item.map(str::to_owned),
-            occurred_at,
-            no_block: offline.is_some(),
-            title: None,
-            due: None,
-        };
+        let request = self
+            .link
+            .request(op, Authority::Ledger, card, item, offline);
         self.link.ask(&request).await
     }
 }

@@ -18,13 +18,13 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use shimin_sync::{
     ids::{EventId, KioskId},
-    messages::{self, CircAnswer, CircRequest, KioskState, KioskStatus, V1},
+    messages::{self, Authority, CircAnswer, CircOp, CircRequest, KioskState, KioskStatus, V1},
     mqtt::{self, LinkEvent, LinkHandle, LinkOptions, Will},
     topics::{Topic, kiosk_client_id, library_kiosk_filters},
 };
 use tokio::sync::oneshot;
 
-use super::{CircError, card_keys::CardKeys};
+use super::{CircError, NoBlock, card_keys::CardKeys, library_zone};
 
 /// How the library kiosk reaches the portal (`[portal]` in `library-kiosk.toml`), as the
 /// portal's `/admin/library/kiosks` page issued it.
@@ -149,6 +149,18 @@ impl PortalLink {
         &self.kiosk_id
     }
 
+    /// A new request of this kiosk: see [`new_request`].
+    pub fn request(
+        &self,
+        op: CircOp,
+        authority: Authority,
+        card: Option<&str>,
+        item: Option<&str>,
+        offline: Option<NoBlock>,
+    ) -> CircRequest {
+        new_request(&self.kiosk_id, op, authority, card, item, offline)
+    }
+
     /// Sends `request` and waits for its answer. Not connected, or no answer in time:
     /// [`CircError::Unreachable`] (the caller keeps the request for later).
     pub async fn ask(&self, request: &CircRequest) -> Result<CircAnswer, CircError> {
@@ -187,6 +199,34 @@ impl PortalLink {
         {
             tracing::debug!("the portal link had already ended");
         }
+    }
+}
+
+/// A new request of `kiosk_id` (a fresh request id), at the time it happened: now, or when it
+/// was done offline (`offline`, then also sent with "no block").
+pub fn new_request(
+    kiosk_id: &KioskId,
+    op: CircOp,
+    authority: Authority,
+    card: Option<&str>,
+    item: Option<&str>,
+    offline: Option<NoBlock>,
+) -> CircRequest {
+    let occurred_at = offline
+        .and_then(|offline| offline.at.to_zoned(library_zone()).ok())
+        .map_or_else(Timestamp::now, |at| at.timestamp());
+    CircRequest {
+        v: V1,
+        request_id: EventId::new_v7(Timestamp::now()),
+        kiosk_id: kiosk_id.clone(),
+        op,
+        authority,
+        card: card.map(str::to_owned),
+        item: item.map(str::to_owned),
+        occurred_at,
+        no_block: offline.is_some(),
+        title: None,
+        due: None,
     }
 }
 

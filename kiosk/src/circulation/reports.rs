@@ -15,16 +15,16 @@ use std::{
 };
 
 use async_trait::async_trait;
-use jiff::Timestamp;
 use rusqlite::{Connection, params};
 use shimin_sync::{
     ids::{EventId, KioskId},
-    messages::{self, Authority, CircOp, CircRequest, V1},
+    messages::{self, Authority, CircOp, CircRequest},
 };
 use tokio::sync::Notify;
 
 use super::{
-    CircError, Circulation, Lent, NoBlock, Patron, Returned, library_zone, portal::PortalLink,
+    CircError, Circulation, Lent, NoBlock, Patron, Returned,
+    portal::{PortalLink, new_request},
 };
 
 /// The durable outbox of reports.
@@ -135,22 +135,17 @@ impl Reporting {
         lent: Option<&Lent>,
         offline: Option<NoBlock>,
     ) {
-        let occurred_at = offline
-            .and_then(|offline| offline.at.to_zoned(library_zone()).ok())
-            .map_or_else(Timestamp::now, |at| at.timestamp());
-        let report = CircRequest {
-            v: V1,
-            request_id: EventId::new_v7(Timestamp::now()),
-            kiosk_id: self.kiosk_id.clone(),
+        let mut report = new_request(
+            &self.kiosk_id,
             op,
-            authority: Authority::Ils,
-            card: card.map(str::to_owned),
-            item: Some(item.to_owned()),
-            occurred_at,
-            no_block: offline.is_some(),
-            title: (!title.is_empty()).then(|| title.chars().take(messages::MAX_TITLE).collect()),
-            due: lent.and_then(|lent| lent.due),
-        };
+            Authority::Ils,
+            card,
+            Some(item),
+            offline,
+        );
+        report.title =
+            (!title.is_empty()).then(|| title.chars().take(messages::MAX_TITLE).collect());
+        report.due = lent.and_then(|lent| lent.due);
         match self.reports.push(&report) {
             Ok(()) => self.wake.notify_one(),
             // The loan itself is done at the ILS; only the citizen's view of it is missed.

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use jiff::civil::date;
+use jiff::{Timestamp, civil::date};
 
 use super::*;
 
