@@ -21,9 +21,12 @@ pub enum BousaiError {
     /// The setting was refused (the message is in the error, in both languages).
     #[error("{0}")]
     Invalid(SettingError),
-    /// The city's areas are not valid data.
-    #[error("areas: {0}")]
+    /// The city's areas are not valid data (the line and why).
+    #[error("{0}")]
     Areas(String),
+    /// Not disaster office staff.
+    #[error("not disaster office staff")]
+    Forbidden,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -94,6 +97,25 @@ impl Bousai {
             .save_alert_setting(citizen, stored, self.clock.now())
             .await?;
         Ok(setting)
+    }
+}
+
+impl Bousai {
+    /// Adds the city's areas from a CSV of `番号,地域名` (the disaster office or admins); how
+    /// many were new. A bad row refuses all, with its line.
+    pub async fn import_areas(
+        &self,
+        by: &crate::store::Account,
+        csv: &str,
+    ) -> Result<u64, BousaiError> {
+        use crate::domain::Role;
+        if !(by.has_role(Role::Disaster) || by.has_role(Role::Admin)) {
+            return Err(BousaiError::Forbidden);
+        }
+        let areas = read_areas_csv(csv).map_err(BousaiError::Areas)?;
+        let added = self.store.add_alert_areas(areas).await?;
+        tracing::info!(added, by = %by.account_id, "alert areas imported");
+        Ok(added)
     }
 }
 

@@ -135,3 +135,50 @@ async fn a_citizen_chooses_her_areas_zones_and_language() {
             .receive()
     );
 }
+
+#[tokio::test]
+async fn the_disaster_office_adds_areas_from_a_csv_and_a_bad_row_changes_nothing() {
+    let app = TestApp::new();
+    app.staff("bousai@city.example.jp", &[portal::domain::Role::Disaster])
+        .await;
+    app.citizen(HANAKO, "山田", "花子").await;
+    let mut office = app.browser();
+    office.login("bousai@city.example.jp", PASSWORD).await;
+    let refused = upload(&app, &mut office, "番号,地域名\n1,西条町\n1,志和町\n").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("3 行目"), "{}", refused.body);
+    assert!(app.parts.store.alert_areas().await.unwrap().is_empty());
+
+    let added = upload(&app, &mut office, "番号,地域名\n1,西条町\n2,八本松町\n").await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = office.get("/admin/bousai/areas").await;
+    assert!(page.body.contains("八本松町"));
+
+    let mut citizen = app.browser();
+    citizen.login(HANAKO, PASSWORD).await;
+    assert_eq!(
+        citizen.get("/admin/bousai/areas").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+/// Posts `csv` to the areas page as the office would, with its file input.
+async fn upload(
+    app: &TestApp,
+    office: &mut crate::common::Browser<'_>,
+    csv: &str,
+) -> crate::common::Resp {
+    use crate::common::{BOUNDARY, multipart};
+    let csrf = office.get("/admin/bousai/areas").await.csrf();
+    app.raw(
+        axum::http::Method::POST,
+        "/admin/bousai/areas",
+        &format!("multipart/form-data; boundary={BOUNDARY}"),
+        multipart(
+            &[("csrf", csrf.as_str())],
+            Some(("file", "areas.csv", "text/csv", csv.as_bytes())),
+        ),
+        &[("cookie", &office.cookie_header())],
+    )
+    .await
+}

@@ -7,6 +7,7 @@ mod announcements;
 mod attachments;
 mod auth;
 mod bousai;
+mod bousai_admin;
 mod centers;
 mod deliveries;
 mod family;
@@ -158,6 +159,10 @@ pub fn routes() -> Router<AppState> {
             post(deliveries::resend),
         )
         .route("/bousai/settings", get(bousai::settings).post(bousai::save))
+        .route(
+            "/admin/bousai/areas",
+            get(bousai_admin::show).post(bousai_admin::import),
+        )
         .route("/gomi", get(gomi::show))
         .route("/gomi/area", post(gomi::set_area))
         .route("/gomi/remind", post(gomi::set_remind))
@@ -278,6 +283,8 @@ pub struct Base {
     pub is_librarian: bool,
     /// Whether the user keeps the garbage calendar (the waste office, or an admin).
     pub is_waste_staff: bool,
+    /// Whether the user keeps 避難情報 (the disaster office, or an admin).
+    pub is_disaster_staff: bool,
     /// CSRF token for forms.
     pub csrf: String,
     /// This page's path and query, for the language switch.
@@ -314,6 +321,10 @@ impl Base {
                 .user
                 .as_ref()
                 .is_some_and(|user| user.has_role(Role::Waste) || user.has_role(Role::Admin)),
+            is_disaster_staff: ctx
+                .user
+                .as_ref()
+                .is_some_and(|user| user.has_role(Role::Disaster) || user.has_role(Role::Admin)),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
         }
@@ -331,6 +342,7 @@ impl Base {
             is_school_staff: false,
             is_librarian: false,
             is_waste_staff: false,
+            is_disaster_staff: false,
             csrf: String::new(),
             path: "/".to_owned(),
         }
