@@ -55,6 +55,28 @@ impl Bousai {
         &self.catalog
     }
 
+    /// The store (for [`crate::bousai_send`]).
+    pub(crate) fn store(&self) -> &dyn AlertStore {
+        self.store.as_ref()
+    }
+
+    /// Now, by the service's clock.
+    pub(crate) fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    /// A stored setting as the rules read it (the 初期設定 when there is none).
+    pub(crate) fn setting_of(&self, stored: Option<StoredAlertSetting>) -> Setting {
+        match stored {
+            Some(stored) => Setting::from_stored(
+                stored.receive,
+                Language::parse_or_japanese(&stored.lang),
+                stored.areas.as_deref(),
+            ),
+            None => Setting::default(),
+        }
+    }
+
     /// The city's areas.
     pub async fn areas(&self) -> Result<Areas, BousaiError> {
         let areas = self
@@ -69,14 +91,7 @@ impl Bousai {
 
     /// The citizen's setting (the 初期設定 until they save one).
     pub async fn setting(&self, citizen: AccountId) -> Result<Setting, BousaiError> {
-        Ok(match self.store.alert_setting(citizen).await? {
-            Some(stored) => Setting::from_stored(
-                stored.receive,
-                Language::parse_or_japanese(&stored.lang),
-                stored.areas.as_deref(),
-            ),
-            None => Setting::default(),
-        })
+        Ok(self.setting_of(self.store.alert_setting(citizen).await?))
     }
 
     /// Checks and saves the citizen's setting; nothing changes when it is refused.

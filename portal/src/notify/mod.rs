@@ -23,7 +23,7 @@ use crate::{
         notify::{Channel, ChannelChoice, Service},
     },
     store::{
-        Account, Announcement, Audience, CategoryStore, DeliveryStore, DeliverySummary,
+        Account, Announcement, Audience, CategoryStore, Content, DeliveryStore, DeliverySummary,
         NewDelivery, RecipientStatus, Source, StoreError,
     },
 };
@@ -154,12 +154,40 @@ impl Notifier {
     ) -> Result<Option<u64>, StoreError> {
         let contents = render::render_all(notice, &self.city, &self.base_url)
             .map_err(|error| StoreError::Corrupt(format!("rendering a notice: {error}")))?;
+        self.deliver_contents(
+            kind,
+            notice.service,
+            source,
+            &notice.title,
+            contents,
+            audience,
+        )
+        .await
+    }
+
+    /// A notice rendered in `lang` (a page language's layout) for this city.
+    pub fn render(&self, notice: &Notice, lang: crate::i18n::Lang) -> Result<Content, StoreError> {
+        render::render(notice, lang, &self.city, &self.base_url)
+            .map_err(|error| StoreError::Corrupt(format!("rendering a notice: {error}")))
+    }
+
+    /// Makes a delivery of `contents` (one per language code, Japanese among them) to
+    /// `audience` (once per `source`) and wakes the workers; as [`Self::deliver`].
+    pub async fn deliver_contents(
+        &self,
+        kind: &'static str,
+        service: Service,
+        source: Source,
+        title: &str,
+        contents: Vec<Content>,
+        audience: Audience,
+    ) -> Result<Option<u64>, StoreError> {
         let delivery = NewDelivery {
             delivery_id: Uuid::now_v7(),
             kind,
-            service: notice.service,
+            service,
             source,
-            title: notice.title.clone(),
+            title: title.to_owned(),
             contents,
             audience,
         };

@@ -17,6 +17,29 @@ pub struct StoredAlertSetting {
     pub areas: Option<Vec<AreaChoice>>,
 }
 
+/// An alert as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentAlert {
+    /// Its id (UUIDv7), also its delivery's source.
+    pub alert_id: uuid::Uuid,
+    /// The catalog kind's id.
+    pub kind: String,
+    /// Whom it was for (JSON of `alerts::AlertTarget`).
+    pub target: String,
+    /// The opened shelters.
+    pub shelters: Vec<String>,
+    /// Its message per language code: (code, title, body).
+    pub texts: Vec<(String, String, String)>,
+    /// When it was issued (発令時刻).
+    pub issued_at: Timestamp,
+    /// Who sent it.
+    pub sent_by: AccountId,
+    /// When it was sent.
+    pub sent_at: Timestamp,
+    /// How many citizens it was chosen for.
+    pub recipients: u64,
+}
+
 /// Areas and settings.
 #[async_trait]
 pub trait AlertStore: Send + Sync + 'static {
@@ -39,4 +62,15 @@ pub trait AlertStore: Send + Sync + 'static {
         setting: StoredAlertSetting,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+
+    /// Every active account with its setting (`None`: the 初期設定), for choosing recipients.
+    async fn alert_audience(
+        &self,
+    ) -> Result<Vec<(AccountId, Option<StoredAlertSetting>)>, StoreError>;
+
+    /// Keeps a sent alert.
+    async fn save_sent_alert(&self, alert: SentAlert) -> Result<(), StoreError>;
+
+    /// The newest alerts, newest first.
+    async fn sent_alerts(&self, limit: u32) -> Result<Vec<SentAlert>, StoreError>;
 }

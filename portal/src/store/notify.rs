@@ -20,6 +20,9 @@ pub enum Audience {
     Category(String),
     /// These accounts (chosen by a rule elsewhere).
     Accounts(Vec<AccountId>),
+    /// These accounts, each to get the content in its own language code (an alert's: `vi`,
+    /// `ja-easy` …), not the language of their pages; a code without content gets Japanese.
+    AccountsIn(Vec<(AccountId, String)>),
     /// The guardians a school notice was posted to (chosen when it was posted).
     SchoolNotice(Uuid),
 }

@@ -182,3 +182,124 @@ async fn upload(
     )
     .await
 }
+
+#[tokio::test]
+async fn an_alert_reaches_whom_it_targets_once_each_in_their_language() {
+    use portal::alerts::{AlertDraft, AlertTarget, PerLanguage, TargetArea, TargetZones};
+    let app = TestApp::new();
+    app.parts
+        .store
+        .add_alert_areas(vec![(1, "西条町".into()), (2, "八本松町".into())])
+        .await
+        .unwrap();
+    app.staff("bousai@city.example.jp", &[portal::domain::Role::Disaster])
+        .await;
+    let mut ids = Vec::new();
+    for (email, input) in [
+        // The 初期設定: everything, in Japanese.
+        ("a@example.jp", None),
+        // Opted out.
+        ("b@example.jp", Some(("0", "ja", vec![]))),
+        // Only 八本松町, in Vietnamese.
+        (
+            "c@example.jp",
+            Some(("1", "vi", vec![("area1", "2"), ("none1", "1")])),
+        ),
+        // Only 西条町, 該当なし, in English.
+        (
+            "d@example.jp",
+            Some(("1", "en", vec![("area1", "1"), ("none1", "1")])),
+        ),
+    ] {
+        app.citizen(email, "市民", email).await;
+        let account = app
+            .parts
+            .store
+            .find_by_email(&Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .account;
+        if let Some((receive, language, areas)) = input {
+            let mut browser = app.browser();
+            browser.login(email, PASSWORD).await;
+            let mut fields = vec![("language", language)];
+            if receive == "1" {
+                fields.push(("receive", "1"));
+            }
+            if !areas.is_empty() {
+                fields.push(("scope", "areas"));
+            }
+            fields.extend(areas);
+            let saved = browser
+                .submit("/bousai/settings", "/bousai/settings", &fields)
+                .await;
+            assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        }
+        ids.push(account.account_id);
+    }
+    let office = app
+        .parts
+        .store
+        .find_by_email(&Email::parse("bousai@city.example.jp").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .account;
+    let draft = AlertDraft {
+        kind: "level4".into(),
+        target: AlertTarget::Areas(vec![TargetArea {
+            area: AreaId(1),
+            zones: TargetZones::All,
+        }]),
+        shelters: vec!["西条小学校".into()],
+        issued_at: "2026-12-03T06:00:00Z".parse().unwrap(),
+        title: PerLanguage::default(),
+        text: PerLanguage::default(),
+    };
+    let notifier = app.parts.state.notifier.clone();
+    let sent = app
+        .parts
+        .state
+        .bousai
+        .send(&office, &draft, &notifier)
+        .await
+        .unwrap();
+    // A (city-wide), D (西条町, all of it) and the office's own account; not B, not C.
+    assert_eq!(sent.recipients, 3);
+    let rows: Vec<(String, String)> = app
+        .parts
+        .store
+        .db()
+        .read(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT account_id, lang FROM delivery_recipients WHERE channel = 'email' \
+                 ORDER BY account_id",
+            )?;
+            let rows = statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+        .unwrap();
+    let lang_of = |id: &portal::domain::AccountId| {
+        rows.iter()
+            .find(|(account, _)| *account == id.to_string())
+            .map(|(_, lang)| lang.as_str())
+    };
+    assert_eq!(lang_of(&ids[0]), Some("ja"));
+    assert_eq!(lang_of(&ids[1]), None);
+    assert_eq!(lang_of(&ids[2]), None);
+    assert_eq!(lang_of(&ids[3]), Some("en"));
+    let alerts = app.parts.store.sent_alerts(10).await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert!(
+        alerts[0]
+            .texts
+            .iter()
+            .any(|(lang, title, body)| lang == "ja"
+                && title.contains("避難指示")
+                && body.contains("西条小学校"))
+    );
+}

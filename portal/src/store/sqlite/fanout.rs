@@ -18,10 +18,12 @@ use crate::{
     store::{Audience, NewDelivery, Source, StoreError},
 };
 
-/// The tables that yield the audience's accounts as `a`, the condition on them, and the value
-/// of parameter `?4` in it.
-fn audience_sql(audience: &Audience) -> Result<(&'static str, &'static str, String), StoreError> {
-    Ok(match audience {
+/// The tables that yield the audience's accounts as `a`, the condition on them, the value of
+/// parameter `?4` in it, and each recipient's content language.
+fn audience_sql(
+    audience: &Audience,
+) -> Result<(&'static str, &'static str, String, &'static str), StoreError> {
+    let (tables, condition, value) = match audience {
         Audience::Category(category_id) => (
             "category_subscriptions s JOIN accounts a ON a.account_id = s.account_id",
             "s.category_id = ?4",
@@ -42,7 +44,22 @@ fn audience_sql(audience: &Audience) -> Result<(&'static str, &'static str, Stri
             "s.notice_id = ?4",
             notice_id.to_string(),
         ),
-    })
+        Audience::AccountsIn(chosen) => {
+            let pairs: Vec<(String, &str)> = chosen
+                .iter()
+                .map(|(id, lang)| (id.to_string(), lang.as_str()))
+                .collect();
+            let json = serde_json::to_string(&pairs)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            return Ok((
+                "json_each(?4) s JOIN accounts a ON a.account_id = json_extract(s.value, '$[0]')",
+                "?4 IS NOT NULL",
+                json,
+                "json_extract(s.value, '$[1]')",
+            ));
+        }
+    };
+    Ok((tables, condition, value, "a.lang"))
 }
 
 /// Inserts the recipients on `channel`; returns the range of recipient ids made
@@ -54,20 +71,25 @@ fn insert_recipients(
     channel: Channel,
     now: Timestamp,
 ) -> Result<Option<(i64, i64)>, StoreError> {
-    let (tables, condition, value) = audience_sql(&delivery.audience)?;
+    let (tables, condition, value, lang) = audience_sql(&delivery.audience)?;
     let (address, join, wants, order) = match channel {
-        Channel::Email => ("a.email", "", "(p.email IS NULL OR p.email = 1)", ""),
+        Channel::Email => (
+            "a.email",
+            "",
+            "(p.email IS NULL OR p.email = 1)",
+            String::new(),
+        ),
         Channel::Line => (
             "l.line_user_id",
             "JOIN line_links l ON l.account_id = a.account_id",
             "(p.line IS NULL OR p.line = 1)",
-            "ORDER BY a.lang",
+            format!("ORDER BY {lang}"),
         ),
     };
     let sql = format!(
         "INSERT INTO delivery_recipients \
          (delivery_id, account_id, channel, address, lang, state, next_attempt_at) \
-         SELECT ?1, a.account_id, ?2, {address}, a.lang, 'queued', ?3 \
+         SELECT ?1, a.account_id, ?2, {address}, {lang}, 'queued', ?3 \
          FROM {tables} {join} \
          LEFT JOIN notification_prefs p ON p.account_id = a.account_id AND p.service = ?5 \
          WHERE {condition} AND a.status = 'active' AND {wants} {order}"

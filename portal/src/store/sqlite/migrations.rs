@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (12, include_str!("migrations/0012_library_circulation.sql")),
     (13, include_str!("migrations/0013_garbage.sql")),
     (14, include_str!("migrations/0014_alerts.sql")),
+    (15, include_str!("migrations/0015_alerts_sent.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.
