@@ -61,7 +61,8 @@ impl Source {
 /// A message rendered in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Content {
-    /// `ja` or `en`.
+    /// The language code: a page language (`ja`, `en`), or for an alert any of its
+    /// languages (`ja-easy`, `vi` …); a recipient whose code has no content gets `ja`.
     pub lang: String,
     /// Mail subject.
     pub subject: String,
