@@ -89,9 +89,7 @@ async fn main() -> anyhow::Result<()> {
                     en_percent,
                 },
         } => {
-            init_logging(LogFormat::Text);
-            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
-            let parts = offline_parts(&settings)?;
+            let parts = command_parts(config.as_deref(), data_dir)?;
             let spec = portal::store::sqlite::loadtest::LoadCitizens {
                 count,
                 category_id: category,
@@ -110,9 +108,7 @@ async fn main() -> anyhow::Result<()> {
                     file,
                 },
         } => {
-            init_logging(LogFormat::Text);
-            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
-            let parts = offline_parts(&settings)?;
+            let parts = command_parts(config.as_deref(), data_dir)?;
             let text = std::fs::read_to_string(&file)
                 .map_err(|error| anyhow::anyhow!("reading {}: {error}", file.display()))?;
             let areas = match portal::bousai::read_areas_csv(&text) {
@@ -135,9 +131,7 @@ async fn main() -> anyhow::Result<()> {
                     extra_day,
                 },
         } => {
-            init_logging(LogFormat::Text);
-            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
-            let parts = offline_parts(&settings)?;
+            let parts = command_parts(config.as_deref(), data_dir)?;
             let set = parts.store.add_load_garbage(hour, extra_day).await?;
             println!("{set} citizens have a garbage setting");
             Ok(())
@@ -150,9 +144,7 @@ async fn main() -> anyhow::Result<()> {
                     folder,
                 },
         } => {
-            init_logging(LogFormat::Text);
-            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
-            let parts = offline_parts(&settings)?;
+            let parts = command_parts(config.as_deref(), data_dir)?;
             let files = portal::gomi::files::read_folder(&folder)?;
             match parts.state.gomi.import_5374(&files).await {
                 Ok(warnings) => {
@@ -179,9 +171,7 @@ async fn main() -> anyhow::Result<()> {
                     folder,
                 },
         } => {
-            init_logging(LogFormat::Text);
-            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
-            let parts = offline_parts(&settings)?;
+            let parts = command_parts(config.as_deref(), data_dir)?;
             let files = parts.state.gomi.export_5374().await?;
             portal::gomi::files::write_folder(&folder, &files)?;
             println!("exported to {}", folder.display());
@@ -190,9 +180,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Admin {
             action: AdminCommand::MosquittoPasswd { config, data_dir },
         } => {
-            init_logging(LogFormat::Text);
-            let settings = server::data_dir_of(config.as_deref(), data_dir)?;
-            let parts = offline_parts(&settings)?;
+            let parts = command_parts(config.as_deref(), data_dir)?;
             for line in parts.state.checkin.mosquitto_password_lines().await? {
                 println!("{line}");
             }
@@ -202,6 +190,17 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Logging, the settings of `--config`/`--data-dir`, and the portal's parts: what every command
+/// but `serve` starts with.
+fn command_parts(
+    config: Option<&std::path::Path>,
+    data_dir: Option<std::path::PathBuf>,
+) -> anyhow::Result<server::Parts> {
+    init_logging(LogFormat::Text);
+    let settings = server::data_dir_of(config, data_dir)?;
+    offline_parts(&settings)
 }
 
 /// The portal's parts for a command that does not serve (no global metrics recorder).
