@@ -120,6 +120,32 @@ pub fn qr_image(text: &str, level: EcLevel, module_px: u32) -> Option<GrayImage>
     }))
 }
 
+/// Writes the camera frame of `code` under `params` as frame `n` of a kiosk's `--frames`
+/// folder: written beside, then renamed, as a camera writer would, so the kiosk never reads
+/// half a file.
+pub fn show_frame(
+    frames: &std::path::Path,
+    n: u32,
+    code: &GrayImage,
+    params: &CameraParams,
+) -> anyhow::Result<()> {
+    let frame = camera_frame(code, params, u64::from(n));
+    let tmp = frames.join(format!("{n:06}.png.tmp"));
+    frame.save_with_format(&tmp, image::ImageFormat::Png)?;
+    std::fs::rename(&tmp, frames.join(format!("{n:06}.png")))?;
+    Ok(())
+}
+
+/// A book's label (printed paper) held up to the counter's camera, turned `rotation_deg`.
+pub fn book_label(rotation_deg: f32) -> CameraParams {
+    CameraParams {
+        rotation_deg,
+        paper: true,
+        code_px: 420.0,
+        ..CameraParams::default()
+    }
+}
+
 /// A camera-like 1280×720 frame of `code` (any clean image: a code PNG, a screenshot) as
 /// seen under `params`; the same inputs always give the same frame.
 pub fn camera_frame(code: &GrayImage, params: &CameraParams, seed: u64) -> GrayImage {

@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail, ensure};
 use shimin_e2e::{
     FormClient, Portal,
     barcodes::{codabar_image, code128_image, ean13_image},
-    camera::{CameraParams, camera_frame},
+    camera::{CameraParams, book_label, show_frame},
     demo::DEMO_PASSWORD,
     kiosk::kiosk_bin,
     screenshot_dir,
@@ -159,24 +159,6 @@ fn free_port() -> Result<u16> {
         .port())
 }
 
-/// Writes `code` as the next camera frame (write, then rename, as a camera writer would).
-fn show(frames: &Path, n: u32, code: &image::GrayImage, params: &CameraParams) -> Result<()> {
-    let frame = camera_frame(code, params, u64::from(n));
-    let tmp = frames.join(format!("{n:06}.png.tmp"));
-    frame.save_with_format(&tmp, image::ImageFormat::Png)?;
-    fs::rename(&tmp, frames.join(format!("{n:06}.png")))?;
-    Ok(())
-}
-
-fn label(rotation_deg: f32) -> CameraParams {
-    CameraParams {
-        rotation_deg,
-        paper: true,
-        code_px: 420.0,
-        ..CameraParams::default()
-    }
-}
-
 #[tokio::test]
 async fn the_counter_lends_books_to_a_card_on_a_phone_and_sends_offline_loans_later() -> Result<()>
 {
@@ -221,25 +203,25 @@ async fn the_counter_lends_books_to_a_card_on_a_phone_and_sends_offline_loans_la
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         // The card on the phone, then two book labels at awkward angles.
-        show(
+        show_frame(
             &frames,
             1,
             &codabar_image(&format!("A{HANAKO}A"), 3, 40)?,
             &CameraParams::default(),
         )?;
         tokio::time::sleep(Duration::from_millis(700)).await;
-        show(
+        show_frame(
             &frames,
             2,
             &code128_image("3000000000019", 3, 40)?,
-            &label(40.0),
+            &book_label(40.0),
         )?;
         tokio::time::sleep(Duration::from_millis(700)).await;
-        show(
+        show_frame(
             &frames,
             3,
             &ean13_image("300000000002", 3, 40)?,
-            &label(130.0),
+            &book_label(130.0),
         )?;
         let lent = ils
             .as_ref()
@@ -262,11 +244,11 @@ async fn the_counter_lends_books_to_a_card_on_a_phone_and_sends_offline_loans_la
         // The library system goes away: the next book is kept offline, and sent once it is
         // back (with no block), by the kiosk itself.
         drop(ils.take());
-        show(
+        show_frame(
             &frames,
             4,
             &code128_image("3000000000035", 3, 40)?,
-            &label(-60.0),
+            &book_label(-60.0),
         )?;
         let deadline = Instant::now() + WAIT;
         while !fs::read_to_string(&log)?.contains("recorded offline") {

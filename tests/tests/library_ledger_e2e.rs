@@ -17,7 +17,7 @@ use anyhow::{Context, Result, ensure};
 use shimin_e2e::{
     FormClient, Portal,
     barcodes::{code128_image, qr_svg_image},
-    camera::{CameraParams, camera_frame, qr_image},
+    camera::{CameraParams, book_label, qr_image, show_frame},
     demo::DEMO_PASSWORD,
     kiosk::kiosk_bin,
     screenshot_dir,
@@ -34,24 +34,6 @@ use shimin_sync::{
 
 const WAIT: Duration = Duration::from_secs(30);
 const CITIZEN: &str = "citizen@demo.invalid";
-
-/// Writes `code` as the next camera frame (write, then rename, as a camera writer would).
-fn show(frames: &Path, n: u32, code: &image::GrayImage, params: &CameraParams) -> Result<()> {
-    let frame = camera_frame(code, params, u64::from(n));
-    let tmp = frames.join(format!("{n:06}.png.tmp"));
-    frame.save_with_format(&tmp, image::ImageFormat::Png)?;
-    fs::rename(&tmp, frames.join(format!("{n:06}.png")))?;
-    Ok(())
-}
-
-fn label(rotation_deg: f32) -> CameraParams {
-    CameraParams {
-        rotation_deg,
-        paper: true,
-        code_px: 420.0,
-        ..CameraParams::default()
-    }
-}
 
 /// A small JPEG standing for the photo of the card.
 fn photo() -> Result<Vec<u8>> {
@@ -152,7 +134,7 @@ async fn a_library_without_an_ils_lends_through_the_portal_and_offline() -> Resu
         let until = now.checked_add(jiff::SignedDuration::from_hours(24))?;
         let forged = issue_card_pass(&forger, &number, now, until)?;
         let forged = qr_image(&forged, qrcode::EcLevel::M, 6).context("forged QR")?;
-        show(&frames, 1, &forged, &CameraParams::default())?;
+        show_frame(&frames, 1, &forged, &CameraParams::default())?;
         wait_for_log(&log, "a card QR code was refused", 0).await?;
         // The card page's own QR code, as the portal drew it, on a phone.
         let page = citizen.get("/library").await?;
@@ -162,14 +144,14 @@ async fn a_library_without_an_ils_lends_through_the_portal_and_offline() -> Resu
             .nth(1)
             .and_then(|rest| rest.split("</svg>").next())
             .context("no QR code on the card page")?;
-        show(&frames, 2, &qr_svg_image(svg, 2)?, &CameraParams::default())?;
+        show_frame(&frames, 2, &qr_svg_image(svg, 2)?, &CameraParams::default())?;
         wait_for_log(&log, "Some(Patron(", 0).await?;
         tokio::time::sleep(Duration::from_millis(700)).await;
-        show(
+        show_frame(
             &frames,
             3,
             &code128_image("3000000000019", 3, 40)?,
-            &label(35.0),
+            &book_label(35.0),
         )?;
         let page = wait_for_page(&citizen, "3000000000019", &portal).await?;
         let today = jiff::Timestamp::now()
@@ -186,11 +168,11 @@ async fn a_library_without_an_ils_lends_through_the_portal_and_offline() -> Resu
         // The portal goes away: the next book is lent on trust and kept; once the portal is
         // back, the kiosk sends it, with no block.
         portal.terminate(Duration::from_secs(10)).await?;
-        show(
+        show_frame(
             &frames,
             4,
             &code128_image("3000000000035", 3, 40)?,
-            &label(-50.0),
+            &book_label(-50.0),
         )?;
         wait_for_log(&log, "recorded offline", 0).await?;
         portal.kill9_and_restart().await?;
