@@ -1,7 +1,8 @@
-//! 避難情報・避難指示通知, the portal's service over the pure rules of [`crate::alerts`] (so
-//! far the citizen's side): the city's areas, and each citizen's 防災情報の通知設定 — whether to
-//! receive (everyone does unless they opt out), the language, and "only my areas" with up to
-//! three areas and the 危険区域 of each.
+//! 避難情報・避難指示通知, the portal's service over the pure rules of [`crate::alerts`]: the
+//! city's areas, and each citizen's 防災情報の通知設定 — whether to receive (everyone does unless
+//! they opt out), the language, and "only my areas" with up to three areas and the 危険区域 of
+//! each. Writing, approving, sending and cancelling alerts is in [`crate::bousai_send`];
+//! answers and progress in [`crate::bousai_answers`].
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use crate::{
     },
     clock::Clock,
     domain::AccountId,
-    store::{AlertStore, StoreError, StoredAlertSetting},
+    store::{AlertLog, AlertStore, StoreError, StoredAlertSetting},
 };
 
 /// Why a setting was not saved.
@@ -32,22 +33,50 @@ pub enum BousaiError {
     Store(#[from] StoreError),
 }
 
+/// The service's settings (`[bousai]`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BousaiSettings {
+    /// Whether an alert waits for a second staff member's approval before it is sent
+    /// (default: no, it is sent at once).
+    pub require_approval: bool,
+}
+
 /// The 避難情報 service. Cheap to clone.
 #[derive(Clone)]
 pub struct Bousai {
     store: Arc<dyn AlertStore>,
+    log: Arc<dyn AlertLog>,
     catalog: Arc<Catalog>,
     clock: Arc<dyn Clock>,
+    settings: BousaiSettings,
 }
 
 impl Bousai {
     /// The service with the portal's embedded catalog of kinds and zones.
-    pub fn new(store: Arc<dyn AlertStore>, clock: Arc<dyn Clock>) -> Result<Self, CatalogError> {
+    pub fn new(
+        store: Arc<dyn AlertStore>,
+        log: Arc<dyn AlertLog>,
+        clock: Arc<dyn Clock>,
+        settings: BousaiSettings,
+    ) -> Result<Self, CatalogError> {
         Ok(Self {
             store,
+            log,
             catalog: Arc::new(Catalog::embedded()?),
             clock,
+            settings,
         })
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &BousaiSettings {
+        &self.settings
+    }
+
+    /// The alerts and answers kept.
+    pub(crate) fn log(&self) -> &dyn AlertLog {
+        self.log.as_ref()
     }
 
     /// The catalog (kinds, zones).

@@ -75,6 +75,8 @@ pub struct Settings {
     pub library: crate::library::LibrarySettings,
     /// ごみ収集日 (`[garbage]`): by when garbage must be out, the reminder's default hour.
     pub garbage: crate::gomi::GomiSettings,
+    /// 避難情報 (`[bousai]`): whether alerts need a second staff member's approval.
+    pub bousai: crate::bousai::BousaiSettings,
 }
 
 /// Log output format.
@@ -176,6 +178,7 @@ impl Default for Settings {
             },
             library: crate::library::LibrarySettings::default(),
             garbage: crate::gomi::GomiSettings::default(),
+            bousai: crate::bousai::BousaiSettings::default(),
         }
     }
 }

@@ -182,7 +182,12 @@ pub fn build(
         Arc::clone(&clock),
         settings.garbage.clone(),
     );
-    let bousai = crate::bousai::Bousai::new(Arc::new(store.clone()), Arc::clone(&clock))
+    let bousai = crate::bousai::Bousai::new(
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        Arc::clone(&clock),
+        settings.bousai.clone(),
+    )
         .map_err(|error| anyhow::anyhow!("the alert catalog: {error}"))?;
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
@@ -287,6 +292,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Arc::new(parts.state.notifier.clone()),
             Arc::new(parts.state.schools.clone()),
             Arc::new(parts.state.gomi.clone()),
+            Arc::new(crate::bousai_send::Resume {
+                bousai: parts.state.bousai.clone(),
+                notifier: parts.state.notifier.clone(),
+            }),
         ],
         stop.clone(),
     ));

@@ -13,10 +13,12 @@
 //! - [`mod@compose`]: an alert draft, checked and filled into every language.
 //! - [`cap`]: CAP 1.2 XML out and in ([`cap_values`] holds its enumerations, [`cap_error`]
 //!   its errors); [`cap_import`] starts a draft from a CAP file.
+//! - [`cancel`]: the 取消 notice of a cancelled alert.
 //! - [`answers`]: 無事です / 避難しました / 助けが必要, tallied by area.
 
 pub mod answers;
 pub mod areas;
+pub mod cancel;
 pub mod cap;
 pub mod cap_error;
 pub mod cap_import;

@@ -108,7 +108,7 @@ pub struct Notifier {
 
 /// The staff who see deliveries and resend dead letters.
 fn require_sender(by: &Account) -> Result<(), AccountError> {
-    if [Role::Admin, Role::Announcements]
+    if [Role::Admin, Role::Announcements, Role::Disaster]
         .iter()
         .any(|role| by.has_role(*role))
     {
@@ -276,6 +276,14 @@ impl Notifier {
             .recipients(delivery_id, Some("dead"), 200)
             .await?;
         Ok(Some((summary, dead)))
+    }
+
+    /// One delivery's counts, for a service that checked the reader's role itself.
+    pub(crate) async fn summary(
+        &self,
+        delivery_id: Uuid,
+    ) -> Result<Option<DeliverySummary>, StoreError> {
+        self.store.delivery(delivery_id).await
     }
 
     /// Queues a delivery's dead letters again; returns how many.

@@ -1,4 +1,5 @@
-//! The store seam for 避難情報: the city's areas and citizens' 防災情報の通知設定.
+//! The store seam for 避難情報: the city's areas and citizens' 防災情報の通知設定 (the alerts
+//! themselves and their answers are in [`super::alert_log`]).
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -15,29 +16,6 @@ pub struct StoredAlertSetting {
     pub lang: String,
     /// Their areas when they take only those; `None` for city-wide.
     pub areas: Option<Vec<AreaChoice>>,
-}
-
-/// An alert as sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SentAlert {
-    /// Its id (UUIDv7), also its delivery's source.
-    pub alert_id: uuid::Uuid,
-    /// The catalog kind's id.
-    pub kind: String,
-    /// Whom it was for (JSON of `alerts::AlertTarget`).
-    pub target: String,
-    /// The opened shelters.
-    pub shelters: Vec<String>,
-    /// Its message per language code: (code, title, body).
-    pub texts: Vec<(String, String, String)>,
-    /// When it was issued (発令時刻).
-    pub issued_at: Timestamp,
-    /// Who sent it.
-    pub sent_by: AccountId,
-    /// When it was sent.
-    pub sent_at: Timestamp,
-    /// How many citizens it was chosen for.
-    pub recipients: u64,
 }
 
 /// Areas and settings.
@@ -67,10 +45,4 @@ pub trait AlertStore: Send + Sync + 'static {
     async fn alert_audience(
         &self,
     ) -> Result<Vec<(AccountId, Option<StoredAlertSetting>)>, StoreError>;
-
-    /// Keeps a sent alert.
-    async fn save_sent_alert(&self, alert: SentAlert) -> Result<(), StoreError>;
-
-    /// The newest alerts, newest first.
-    async fn sent_alerts(&self, limit: u32) -> Result<Vec<SentAlert>, StoreError>;
 }

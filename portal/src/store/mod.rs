@@ -5,6 +5,7 @@
 //! Operations that must happen together (create an account *and* queue its verification mail;
 //! use a token *and* apply its effect) are single trait methods, so each is one transaction.
 
+mod alert_log;
 mod alerts;
 mod categories;
 mod checkin;
@@ -18,6 +19,7 @@ mod types;
 use async_trait::async_trait;
 use jiff::{Timestamp, civil::Date};
 
+pub use alert_log::*;
 pub use alerts::*;
 pub use categories::*;
 pub use checkin::*;

@@ -6,11 +6,11 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{
     SqliteStore,
-    rows::{corrupt, ts},
+    rows::corrupt,
 };
 use crate::{
     domain::AccountId,
-    store::{AlertStore, SentAlert, StoreError, StoredAlertSetting},
+    store::{AlertStore, StoreError, StoredAlertSetting},
 };
 
 fn setting_of(
@@ -144,87 +144,6 @@ impl AlertStore for SqliteStore {
                     let id: String = row.get(0)?;
                     let account = id.parse().map_err(|_| corrupt("account id", &id))?;
                     out.push((account, setting_of(row.get(1)?, row.get(2)?, row.get(3)?)?));
-                }
-                Ok(out)
-            })
-            .await
-    }
-
-    async fn save_sent_alert(&self, alert: SentAlert) -> Result<(), StoreError> {
-        let texts: serde_json::Map<String, serde_json::Value> = alert
-            .texts
-            .iter()
-            .map(|(lang, title, body)| {
-                (
-                    lang.clone(),
-                    serde_json::json!({"title": title, "body": body}),
-                )
-            })
-            .collect();
-        let shelters = serde_json::to_string(&alert.shelters)
-            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-        let texts = serde_json::Value::Object(texts).to_string();
-        self.db
-            .write(move |tx| {
-                tx.execute(
-                    "INSERT INTO alerts (alert_id, kind, target, shelters, texts, issued_at, \
-                     sent_by, sent_at, recipients) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        alert.alert_id.to_string(),
-                        alert.kind,
-                        alert.target,
-                        shelters,
-                        texts,
-                        alert.issued_at.to_string(),
-                        alert.sent_by.to_string(),
-                        alert.sent_at.to_string(),
-                        alert.recipients
-                    ],
-                )?;
-                Ok(())
-            })
-            .await
-    }
-
-    async fn sent_alerts(&self, limit: u32) -> Result<Vec<SentAlert>, StoreError> {
-        self.db
-            .read(move |conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT alert_id, kind, target, shelters, texts, issued_at, sent_by, \
-                     sent_at, recipients FROM alerts ORDER BY sent_at DESC LIMIT ?1",
-                )?;
-                let mut rows = statement.query([limit])?;
-                let mut out = Vec::new();
-                while let Some(row) = rows.next()? {
-                    let id: String = row.get(0)?;
-                    let shelters: String = row.get(3)?;
-                    let texts: String = row.get(4)?;
-                    let by: String = row.get(6)?;
-                    let texts: serde_json::Map<String, serde_json::Value> =
-                        serde_json::from_str(&texts).map_err(|_| corrupt("alert texts", &texts))?;
-                    out.push(SentAlert {
-                        alert_id: id.parse().map_err(|_| corrupt("alert id", &id))?,
-                        kind: row.get(1)?,
-                        target: row.get(2)?,
-                        shelters: serde_json::from_str(&shelters)
-                            .map_err(|_| corrupt("shelters", &shelters))?,
-                        texts: texts
-                            .into_iter()
-                            .map(|(lang, text)| {
-                                let field = |name: &str| {
-                                    text.get(name)
-                                        .and_then(|v| v.as_str())
-                                        .unwrap_or_default()
-                                        .to_owned()
-                                };
-                                (lang, field("title"), field("body"))
-                            })
-                            .collect(),
-                        issued_at: ts(&row.get::<_, String>(5)?)?,
-                        sent_by: by.parse().map_err(|_| corrupt("account id", &by))?,
-                        sent_at: ts(&row.get::<_, String>(7)?)?,
-                        recipients: row.get(8)?,
-                    });
                 }
                 Ok(out)
             })

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (13, include_str!("migrations/0013_garbage.sql")),
     (14, include_str!("migrations/0014_alerts.sql")),
     (15, include_str!("migrations/0015_alerts_sent.sql")),
+    (16, include_str!("migrations/0016_alerts_flow.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -8,6 +8,7 @@
 //! portal answers, so a kill -9 loses nothing that was acknowledged.
 
 mod accounts;
+mod alert_log;
 mod alerts;
 mod categories;
 mod centers;
