@@ -8,12 +8,11 @@ use uuid::Uuid;
 use crate::{
     alerts::{Answer, AnswerRecord, AreaId, Language, Tally, cancel::cancel_text, tally},
     bousai::Bousai,
-    bousai_send::{SendError, draft_text_json, draft_of, require_staff},
+    bousai_send::{SendError, draft_of, draft_text_json, require_staff},
     domain::AccountId,
     notify::Notifier,
     store::{
-        Account, AlertMsgType, AlertStatus, DeliverySummary, StoreError, StoredAlert,
-        StoredAnswer,
+        Account, AlertMsgType, AlertStatus, DeliverySummary, StoreError, StoredAlert, StoredAnswer,
     },
 };
 

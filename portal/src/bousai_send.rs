@@ -10,7 +10,10 @@ use std::time::Instant;
 use uuid::Uuid;
 
 use crate::{
-    alerts::{AlertDraft, AlertTarget, DraftError, Language, Setting, choose_recipients, compose},
+    alerts::{
+        AlertDraft, AlertTarget, ComposedAlert, DraftError, Language, Setting, choose_recipients,
+        compose,
+    },
     bousai::{Bousai, BousaiError},
     domain::{AccountId, Role, notify::Service},
     i18n::Lang,
@@ -99,6 +102,11 @@ pub fn draft_of(alert: &StoredAlert) -> Result<AlertDraft, StoreError> {
 }
 
 impl Bousai {
+    /// The draft in every language, as citizens would read it (the preview).
+    pub async fn preview(&self, draft: &AlertDraft) -> Result<ComposedAlert, SendError> {
+        compose(draft, self.catalog(), &self.areas().await?).map_err(SendError::Draft)
+    }
+
     /// Writes an alert (a first one, or a 続報 of `refers_to`): composed and checked, kept,
     /// and sent now unless a second staff member must approve it. Returns its id.
     pub async fn create(
@@ -110,13 +118,17 @@ impl Bousai {
     ) -> Result<Uuid, SendError> {
         require_staff(by)?;
         if let Some(earlier) = refers_to {
-            let earlier = self.log().alert(earlier).await?.ok_or(SendError::NotFound)?;
+            let earlier = self
+                .log()
+                .alert(earlier)
+                .await?
+                .ok_or(SendError::NotFound)?;
             if earlier.status != AlertStatus::Sent {
                 return Err(SendError::WrongStatus(earlier.status));
             }
         }
-        let composed = compose(draft, self.catalog(), &self.areas().await?)
-            .map_err(SendError::Draft)?;
+        let composed =
+            compose(draft, self.catalog(), &self.areas().await?).map_err(SendError::Draft)?;
         let alert_id = Uuid::now_v7();
         let status = if self.settings().require_approval {
             AlertStatus::Pending
@@ -162,7 +174,11 @@ impl Bousai {
         notifier: &Notifier,
     ) -> Result<(), SendError> {
         require_staff(by)?;
-        let alert = self.log().alert(alert_id).await?.ok_or(SendError::NotFound)?;
+        let alert = self
+            .log()
+            .alert(alert_id)
+            .await?
+            .ok_or(SendError::NotFound)?;
         if alert.created_by == by.account_id {
             return Err(SendError::OwnAlert);
         }
@@ -184,9 +200,17 @@ impl Bousai {
     }
 
     /// Sends an approved alert to everyone its target reaches, each in their language.
-    pub(crate) async fn deliver(&self, alert_id: Uuid, notifier: &Notifier) -> Result<(), SendError> {
+    pub(crate) async fn deliver(
+        &self,
+        alert_id: Uuid,
+        notifier: &Notifier,
+    ) -> Result<(), SendError> {
         let started = Instant::now();
-        let alert = self.log().alert(alert_id).await?.ok_or(SendError::NotFound)?;
+        let alert = self
+            .log()
+            .alert(alert_id)
+            .await?
+            .ok_or(SendError::NotFound)?;
         if alert.status != AlertStatus::Approved {
             return Ok(());
         }
@@ -204,7 +228,9 @@ impl Bousai {
         let chosen = choose_recipients(
             &target,
             languages,
-            settings.iter().map(|(account, setting)| (*account, setting)),
+            settings
+                .iter()
+                .map(|(account, setting)| (*account, setting)),
         );
         let choose_ms = started.elapsed().as_secs_f64() * 1000.0;
         let recipients = chosen.len() as u64;

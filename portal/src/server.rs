@@ -188,7 +188,7 @@ pub fn build(
         Arc::clone(&clock),
         settings.bousai.clone(),
     )
-        .map_err(|error| anyhow::anyhow!("the alert catalog: {error}"))?;
+    .map_err(|error| anyhow::anyhow!("the alert catalog: {error}"))?;
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),

@@ -47,8 +47,15 @@ mod tests {
     fn every_language_names_the_cancelled_alert_in_title_and_body() {
         for language in Language::ALL {
             let text = cancel_text(language, "【警戒レベル4 避難指示】");
-            assert!(text.title.ends_with("【警戒レベル4 避難指示】"), "{language:?}");
-            assert!(text.body.contains("「【警戒レベル4 避難指示】」") || text.body.contains("“【警戒レベル4 避難指示】”"), "{language:?}");
+            assert!(
+                text.title.ends_with("【警戒レベル4 避難指示】"),
+                "{language:?}"
+            );
+            assert!(
+                text.body.contains("「【警戒レベル4 避難指示】」")
+                    || text.body.contains("“【警戒レベル4 避難指示】”"),
+                "{language:?}"
+            );
             assert_ne!(text.title, "【警戒レベル4 避難指示】");
         }
         assert_eq!(cancel_text(Language::Ja, "X").title, "【取消】X");

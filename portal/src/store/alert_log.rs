@@ -68,9 +68,13 @@ impl AlertMsgType {
 
     /// Reads a stored code.
     pub fn parse(code: &str) -> Option<AlertMsgType> {
-        [AlertMsgType::Alert, AlertMsgType::Update, AlertMsgType::Cancel]
-            .into_iter()
-            .find(|kind| kind.code() == code)
+        [
+            AlertMsgType::Alert,
+            AlertMsgType::Update,
+            AlertMsgType::Cancel,
+        ]
+        .into_iter()
+        .find(|kind| kind.code() == code)
     }
 }
 

@@ -127,7 +127,7 @@ pub struct LineBatch {
 }
 
 /// Recipients of one delivery on one channel in one state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct StateCounts {
     /// Waiting to be handed over (or being handed over).
     pub queued: u64,

@@ -9,6 +9,7 @@ use super::AppState;
 const APP_CSS: &str = include_str!("../../static/app.css");
 const PASS_JS: &str = include_str!("../../static/pass.js");
 const OCCUPANCY_JS: &str = include_str!("../../static/occupancy.js");
+const BOUSAI_PROGRESS_JS: &str = include_str!("../../static/bousai-progress.js");
 const LIBRARY_JS: &str = include_str!("../../static/library.js");
 const LIBRARY_SW_JS: &str = include_str!("../../static/library-sw.js");
 const LIBRARY_MANIFEST: &str = include_str!("../../static/library.webmanifest");
@@ -23,6 +24,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/static/pass.js", get(|| asset(JS, PASS_JS)))
         .route("/static/occupancy.js", get(|| asset(JS, OCCUPANCY_JS)))
+        .route(
+            "/static/bousai-progress.js",
+            get(|| asset(JS, BOUSAI_PROGRESS_JS)),
+        )
         .route("/static/library.js", get(|| asset(JS, LIBRARY_JS)))
         // At the root, so that its scope may be `/library` (the card page and below).
         .route("/library-sw.js", get(service_worker))

@@ -109,6 +109,21 @@ impl From<crate::gomi::GomiError> for AppError {
     }
 }
 
+impl From<crate::bousai_send::SendError> for AppError {
+    fn from(error: crate::bousai_send::SendError) -> Self {
+        use crate::bousai_send::SendError;
+        match error {
+            SendError::Forbidden => AppError::Forbidden,
+            SendError::NotFound => AppError::NotFound,
+            SendError::WrongStatus(_) => AppError::BadRequest("error.alert_state"),
+            SendError::OwnAlert => AppError::BadRequest("error.alert_own"),
+            SendError::Draft(error) => AppError::Internal(error.to_string()),
+            SendError::Bousai(error) => AppError::Internal(error.to_string()),
+            SendError::Store(error) => AppError::Internal(error.to_string()),
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for AppError {
     fn from(error: crate::store::StoreError) -> Self {
         AppError::Internal(error.to_string())

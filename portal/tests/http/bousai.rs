@@ -294,11 +294,7 @@ async fn an_alert_reaches_whom_it_targets_once_each_in_their_language() {
     assert_eq!(lang_of(&ids[1]), None);
     assert_eq!(lang_of(&ids[2]), None);
     assert_eq!(lang_of(&ids[3]), Some("en"));
-    assert!(
-        sent.texts
-            .iter()
-            .any(|(lang, title, body)| lang == "ja"
-                && title.contains("避難指示")
-                && body.contains("西条小学校"))
-    );
+    assert!(sent.texts.iter().any(|(lang, title, body)| lang == "ja"
+        && title.contains("避難指示")
+        && body.contains("西条小学校")));
 }

@@ -41,7 +41,9 @@ fn alert_of(row: &Row<'_>) -> Result<StoredAlert, StoreError> {
         serde_json::from_str(&texts).map_err(|_| corrupt("alert texts", &texts))?;
     let by: String = row.get(10)?;
     Ok(StoredAlert {
-        alert_id: alert_id.parse().map_err(|_| corrupt("alert id", &alert_id))?,
+        alert_id: alert_id
+            .parse()
+            .map_err(|_| corrupt("alert id", &alert_id))?,
         msg_type: AlertMsgType::parse(&msg_type).ok_or_else(|| corrupt("msg type", &msg_type))?,
         refers_to: id("alert id", row.get(2)?)?,
         status: AlertStatus::parse(&status).ok_or_else(|| corrupt("alert status", &status))?,
@@ -269,7 +271,9 @@ impl AlertLog for SqliteStore {
                 while let Some(row) = rows.next()? {
                     let account: String = row.get(0)?;
                     out.push(StoredAnswer {
-                        account_id: account.parse().map_err(|_| corrupt("account id", &account))?,
+                        account_id: account
+                            .parse()
+                            .map_err(|_| corrupt("account id", &account))?,
                         name: row.get(1)?,
                         email: row.get(2)?,
                         area: row.get(3)?,

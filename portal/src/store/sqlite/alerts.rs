@@ -4,10 +4,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::{
-    SqliteStore,
-    rows::corrupt,
-};
+use super::{SqliteStore, rows::corrupt};
 use crate::{
     domain::AccountId,
     store::{AlertStore, StoreError, StoredAlertSetting},

@@ -22,6 +22,7 @@ use crate::{
 #[template(path = "home.html")]
 struct Top {
     b: Base,
+    banner: Vec<super::bousai_view::AlertRow>,
 }
 
 /// `GET /`: for visitors, what the portal is and how to join; for citizens, their services.
@@ -31,8 +32,25 @@ pub async fn top(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     } else {
         "page.home.title"
     };
+    let language = match &ctx.user {
+        Some(user) => state
+            .bousai
+            .setting(user.account_id)
+            .await
+            .map_err(|error| AppError::Internal(error.to_string()))?
+            .language(),
+        None => crate::alerts::Language::parse_or_japanese(ctx.lang.code()),
+    };
+    let banner = state
+        .bousai
+        .banner()
+        .await?
+        .iter()
+        .map(|alert| super::bousai_view::row(alert, language))
+        .collect();
     ok(&Top {
         b: Base::new(&ctx, state.accounts.city(), key),
+        banner,
     })
 }
 

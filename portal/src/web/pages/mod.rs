@@ -8,6 +8,11 @@ mod attachments;
 mod auth;
 mod bousai;
 mod bousai_admin;
+mod bousai_compose;
+mod bousai_form;
+mod bousai_public;
+mod bousai_staff;
+mod bousai_view;
 mod centers;
 mod deliveries;
 mod family;
@@ -159,6 +164,30 @@ pub fn routes() -> Router<AppState> {
             post(deliveries::resend),
         )
         .route("/bousai/settings", get(bousai::settings).post(bousai::save))
+        .route("/bousai/alerts", get(bousai_public::list))
+        .route("/bousai/alerts.atom", get(bousai_public::feed))
+        .route("/bousai/alerts/{id}", get(bousai_public::show))
+        .route("/bousai/alerts/{id}/answer", post(bousai_public::answer))
+        .route("/bousai/alerts/{id}/cap.xml", get(bousai_public::cap))
+        .route("/admin/bousai", get(bousai_staff::list))
+        .route(
+            "/admin/bousai/new",
+            get(bousai_compose::show).post(bousai_compose::submit),
+        )
+        .route("/admin/bousai/import-cap", post(bousai_compose::import_cap))
+        .route("/admin/bousai/alerts/{id}", get(bousai_staff::show))
+        .route(
+            "/admin/bousai/alerts/{id}/progress",
+            get(bousai_staff::progress),
+        )
+        .route(
+            "/admin/bousai/alerts/{id}/approve",
+            post(bousai_staff::approve),
+        )
+        .route(
+            "/admin/bousai/alerts/{id}/cancel",
+            post(bousai_staff::cancel),
+        )
         .route(
             "/admin/bousai/areas",
             get(bousai_admin::show).post(bousai_admin::import),
