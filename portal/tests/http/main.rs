@@ -11,6 +11,7 @@ mod api;
 mod attachments;
 mod auth;
 mod bousai;
+mod bousai_alerts;
 mod centers;
 mod checkin;
 mod family;
