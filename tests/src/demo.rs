@@ -68,3 +68,47 @@ pub async fn wait_until_synced(kiosk: &KioskProcess, timeout: Duration) -> Resul
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Links `email`'s account to the LINE user `user_id` the way a citizen does: the words of the
+/// rich menu typed to the official account, the link in its reply, the portal's login, 連携する,
+/// and LINE's `accountLink` event with the nonce. Returns the citizen's signed-in client.
+pub async fn link_line(
+    portal: &Portal,
+    line: &crate::line_fake::LineFake,
+    email: &str,
+    user_id: &str,
+) -> Result<crate::FormClient> {
+    let webhook = portal.url("/webhooks/line");
+    let before = line.received(user_id).len();
+    let asked = line.text_message_event(user_id, "市民ポータルサイト LINE連携");
+    line.post_webhook(&webhook, vec![asked]).await?;
+    let replies = line
+        .wait_for_received(user_id, before + 1, Duration::from_secs(30))
+        .await?;
+    let link_url = replies
+        .last()
+        .and_then(|reply| reply["text"].as_str())
+        .unwrap_or_default()
+        .split_whitespace()
+        .find(|word| word.contains("/line/link?linkToken="))
+        .context("no link in the reply")?
+        .to_owned();
+    let path = link_url.trim_start_matches(portal.base_url()).to_owned();
+    let citizen = crate::FormClient::new(portal.base_url())?;
+    citizen.login(email, DEMO_PASSWORD, Some(&path)).await?;
+    let confirmed = citizen.submit(&path, "/line/link", &[]).await?;
+    let dialog = url::Url::parse(&confirmed.location.unwrap_or_default())?;
+    let nonce = dialog
+        .query_pairs()
+        .find(|(key, _)| key == "nonce")
+        .map(|(_, value)| value.into_owned())
+        .context("no nonce")?;
+    line.post_webhook(
+        &webhook,
+        vec![line.account_link_event(user_id, &nonce, true)],
+    )
+    .await?;
+    line.wait_for_received(user_id, before + 2, Duration::from_secs(30))
+        .await?;
+    Ok(citizen)
+}

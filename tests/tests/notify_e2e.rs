@@ -217,27 +217,8 @@ async fn a_citizen_unlinks_from_the_portal_and_can_turn_a_channel_off() -> Resul
 }
 
 async fn unlink_from_portal(portal: &Portal, line: &LineFake, smtp: &SmtpServer) -> Result<()> {
-    let webhook = portal.url("/webhooks/line");
     // Typing the words works as the rich menu does.
-    let asked = line.text_message_event(LINE_USER, "市民ポータルサイト LINE連携");
-    line.post_webhook(&webhook, vec![asked]).await?;
-    let replies = line.wait_for_received(LINE_USER, 1, WAIT).await?;
-    let link_url = text_of(&replies[0])
-        .split_whitespace()
-        .find(|word| word.contains("/line/link?linkToken="))
-        .context("no link")?
-        .to_owned();
-    let path = link_url.trim_start_matches(portal.base_url()).to_owned();
-    let citizen = FormClient::new(portal.base_url())?;
-    citizen.login(CITIZEN, PASSWORD, Some(&path)).await?;
-    let confirmed = citizen.submit(&path, "/line/link", &[]).await?;
-    let nonce = param(&confirmed.location.unwrap_or_default(), "nonce").context("no nonce")?;
-    line.post_webhook(
-        &webhook,
-        vec![line.account_link_event(LINE_USER, &nonce, true)],
-    )
-    .await?;
-    line.wait_for_received(LINE_USER, 2, WAIT).await?;
+    let citizen = shimin_e2e::demo::link_line(portal, line, CITIZEN, LINE_USER).await?;
 
     // 市からのお知らせ by LINE only.
     let saved = citizen
