@@ -14,8 +14,10 @@
 //! - [`cap`]: CAP 1.2 XML out and in ([`cap_values`] holds its enumerations, [`cap_error`]
 //!   its errors); [`cap_import`] starts a draft from a CAP file.
 //! - [`cancel`]: the 取消 notice of a cancelled alert.
+//! - [`answer_words`]: the words around the answers on an alert's page, per language.
 //! - [`answers`]: 無事です / 避難しました / 助けが必要, tallied by area.
 
+pub mod answer_words;
 pub mod answers;
 pub mod areas;
 pub mod cancel;

@@ -31,6 +31,11 @@ fn time(text: Option<String>) -> Result<Option<Timestamp>, StoreError> {
     text.as_deref().map(ts).transpose()
 }
 
+/// A language code's place in the portal's order of languages (Japanese first).
+fn language_order(code: &str) -> usize {
+    crate::alerts::Language::parse(code).map_or(usize::MAX, crate::alerts::Language::index)
+}
+
 fn alert_of(row: &Row<'_>) -> Result<StoredAlert, StoreError> {
     let alert_id: String = row.get(0)?;
     let msg_type: String = row.get(1)?;
@@ -40,6 +45,19 @@ fn alert_of(row: &Row<'_>) -> Result<StoredAlert, StoreError> {
     let texts: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&texts).map_err(|_| corrupt("alert texts", &texts))?;
     let by: String = row.get(10)?;
+    let mut texts: Vec<(String, String, String)> = texts
+        .into_iter()
+        .map(|(lang, text)| {
+            let field = |name: &str| {
+                text.get(name)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            (lang, field("title"), field("body"))
+        })
+        .collect();
+    texts.sort_by_key(|(lang, _, _)| language_order(lang));
     Ok(StoredAlert {
         alert_id: alert_id
             .parse()
@@ -51,18 +69,7 @@ fn alert_of(row: &Row<'_>) -> Result<StoredAlert, StoreError> {
         target: row.get(5)?,
         shelters: serde_json::from_str(&shelters).map_err(|_| corrupt("shelters", &shelters))?,
         draft_text: row.get(7)?,
-        texts: texts
-            .into_iter()
-            .map(|(lang, text)| {
-                let field = |name: &str| {
-                    text.get(name)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_owned()
-                };
-                (lang, field("title"), field("body"))
-            })
-            .collect(),
+        texts,
         issued_at: ts(&row.get::<_, String>(9)?)?,
         created_by: by.parse().map_err(|_| corrupt("account id", &by))?,
         created_at: ts(&row.get::<_, String>(11)?)?,

@@ -69,6 +69,7 @@ struct AlertPage {
     can_answer: bool,
     signed_in: bool,
     answers: Vec<(&'static str, &'static str)>,
+    words: crate::alerts::answer_words::AnswerWords,
     mine: Option<&'static str>,
     areas: Vec<(u32, String)>,
     my_area: Option<u32>,
@@ -129,6 +130,7 @@ pub async fn show(
             .map(|a| (a.code(), a.label(shown_language)))
             .collect(),
         mine: mine.map(|(answer, _)| answer.code()),
+        words: crate::alerts::answer_words::answer_words(shown_language),
         areas: areas
             .all()
             .iter()
