@@ -306,6 +306,8 @@ mod tests {
             .unwrap();
         assert_eq!(settings.listen, Settings::default().listen);
         assert_eq!(settings.mail.from, Settings::default().mail.from);
+        assert_eq!(settings.garbage, Settings::default().garbage);
+        assert_eq!(settings.bousai, Settings::default().bousai);
     }
 
     #[test]
