@@ -91,6 +91,7 @@ impl Bousai {
             sent_at: None,
             recipients: 0,
             cancelled_at: None,
+            withdrawn: 0,
             ..alert
         };
         let notice_id = notice.alert_id;

@@ -157,6 +157,7 @@ impl Bousai {
                 sent_at: None,
                 recipients: 0,
                 cancelled_at: None,
+                withdrawn: 0,
             })
             .await?;
         tracing::info!(%alert_id, kind = %draft.kind, status = status.code(), by = %by.account_id, "alert written");

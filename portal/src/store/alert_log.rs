@@ -113,6 +113,8 @@ pub struct StoredAlert {
     pub recipients: u64,
     /// When it was cancelled.
     pub cancelled_at: Option<Timestamp>,
+    /// Messages withdrawn by its 取消 before they were handed over.
+    pub withdrawn: u64,
 }
 
 /// One citizen's answer as kept, with who they are (for the office's list of those who need
@@ -159,8 +161,9 @@ pub trait AlertLog: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<bool, StoreError>;
 
-    /// Cancels a sent alert and keeps its cancel notice (approved, to be sent) in one
-    /// transaction; false (and nothing kept) when it was not sent.
+    /// Cancels a sent alert, withdraws its messages no sender has taken yet, and keeps its
+    /// cancel notice (approved, to be sent), in one transaction; false (and nothing changed)
+    /// when it was not sent.
     async fn cancel_alert(
         &self,
         alert_id: Uuid,

@@ -192,10 +192,15 @@ async fn the_office_previews_sends_and_citizens_read_answer_and_get_the_cancel_n
         .await;
     assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
     let notice = alert_id(&cancelled);
-    assert_eq!(
-        app.parts.store.alert(id).await.unwrap().unwrap().status,
-        AlertStatus::Cancelled
-    );
+    let original = app.parts.store.alert(id).await.unwrap().unwrap();
+    assert_eq!(original.status, AlertStatus::Cancelled);
+    // No sender had taken its two mails yet (no delivery worker runs here): withdrawn.
+    assert_eq!(original.withdrawn, 2);
+    let progress = office
+        .get(&format!("/admin/bousai/alerts/{id}/progress"))
+        .await
+        .json();
+    assert_eq!(progress["email"]["queued"], 0, "{progress}");
     let notice = app.parts.store.alert(notice).await.unwrap().unwrap();
     assert_eq!(notice.recipients, 2);
     let text = |code: &str| {

@@ -16,7 +16,7 @@ use crate::{
 
 const COLUMNS: &str = "alert_id, msg_type, refers_to, status, kind, target, shelters, \
      draft_text, texts, issued_at, created_by, created_at, approved_by, sent_at, recipients, \
-     cancelled_at";
+     cancelled_at, withdrawn";
 
 fn json(value: &impl serde::Serialize) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))
@@ -77,6 +77,7 @@ fn alert_of(row: &Row<'_>) -> Result<StoredAlert, StoreError> {
         sent_at: time(row.get(13)?)?,
         recipients: row.get(14)?,
         cancelled_at: time(row.get(15)?)?,
+        withdrawn: row.get(16)?,
     })
 }
 
@@ -94,7 +95,7 @@ fn insert(tx: &Transaction<'_>, alert: &StoredAlert) -> Result<(), StoreError> {
     tx.execute(
         &format!(
             "INSERT INTO alerts ({COLUMNS}) VALUES \
-             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
         ),
         params![
             alert.alert_id.to_string(),
@@ -113,6 +114,7 @@ fn insert(tx: &Transaction<'_>, alert: &StoredAlert) -> Result<(), StoreError> {
             alert.sent_at.map(|at| at.to_string()),
             alert.recipients,
             alert.cancelled_at.map(|at| at.to_string()),
+            alert.withdrawn,
         ],
     )?;
     Ok(())
@@ -214,6 +216,18 @@ impl AlertLog for SqliteStore {
                     params![alert_id.to_string(), by.to_string(), now.to_string()],
                 )?;
                 if changed == 1 {
+                    // Messages not yet taken by a sender are withdrawn: nobody should get the
+                    // alert after its 取消. (One being handed over right now still goes.)
+                    let withdrawn = tx.execute(
+                        "DELETE FROM delivery_recipients WHERE state = 'queued' \
+                         AND claimed_by IS NULL AND delivery_id = \
+                         (SELECT delivery_id FROM deliveries WHERE source = ?1)",
+                        [format!("alert:{alert_id}")],
+                    )?;
+                    tx.execute(
+                        "UPDATE alerts SET withdrawn = ?2 WHERE alert_id = ?1",
+                        params![alert_id.to_string(), withdrawn],
+                    )?;
                     insert(tx, &notice)?;
                 }
                 Ok(changed == 1)

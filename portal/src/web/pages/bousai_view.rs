@@ -37,6 +37,8 @@ pub struct AlertRow {
     pub cancelled: bool,
     /// Whether it is a 取消 notice.
     pub is_cancel: bool,
+    /// Messages its 取消 withdrew before they were handed over.
+    pub withdrawn: u64,
 }
 
 /// The alert's (code, title, body) in `language`, else in Japanese, else the first.
@@ -76,6 +78,7 @@ pub fn row(alert: &StoredAlert, language: Language) -> AlertRow {
         sent: alert.status == AlertStatus::Sent && alert.msg_type != AlertMsgType::Cancel,
         cancelled: alert.status == AlertStatus::Cancelled,
         is_cancel: alert.msg_type == AlertMsgType::Cancel,
+        withdrawn: alert.withdrawn,
     }
 }
 

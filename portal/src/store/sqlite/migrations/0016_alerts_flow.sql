@@ -20,7 +20,8 @@ CREATE TABLE alerts_flow (
     sent_at      TEXT,
     recipients   INTEGER NOT NULL DEFAULT 0,
     cancelled_by TEXT,
-    cancelled_at TEXT
+    cancelled_at TEXT,
+    withdrawn    INTEGER NOT NULL DEFAULT 0         -- messages not handed over when cancelled
 );
 INSERT INTO alerts_flow (alert_id, msg_type, status, kind, target, shelters, draft_text, texts,
                          issued_at, created_by, created_at, sent_at, recipients)
