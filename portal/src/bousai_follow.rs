@@ -209,3 +209,32 @@ impl Bousai {
 pub fn shown_at(alert: &StoredAlert) -> Timestamp {
     alert.sent_at.unwrap_or(alert.created_at)
 }
+
+#[async_trait::async_trait]
+impl crate::line::linking::AnswerSink for Bousai {
+    async fn answer(
+        &self,
+        account: AccountId,
+        alert: Uuid,
+        answer: &str,
+    ) -> Result<String, StoreError> {
+        let language = self
+            .setting(account)
+            .await
+            .map_or(Language::Ja, |setting| setting.language());
+        let words = crate::alerts::answer_words::answer_words(language);
+        let Some(answer) = Answer::parse(answer) else {
+            return Ok(words.closed.to_owned());
+        };
+        match Bousai::answer(self, account, alert, answer, None).await {
+            Ok(()) => Ok(format!(
+                "{}{}\n{}",
+                words.yours,
+                answer.label(language),
+                words.saved
+            )),
+            Err(SendError::Store(error)) => Err(error),
+            Err(_) => Ok(words.closed.to_owned()),
+        }
+    }
+}

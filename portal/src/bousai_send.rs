@@ -292,6 +292,16 @@ impl Bousai {
             };
             let mut content = notifier.render(&notice, layout(language))?;
             content.lang = language.code().to_owned();
+            if alert.msg_type != AlertMsgType::Cancel {
+                // One tap under the LINE message answers, as on the alert's page.
+                content.line_actions = crate::alerts::Answer::ALL
+                    .iter()
+                    .map(|answer| crate::store::LineAction {
+                        label: answer.label(language).to_owned(),
+                        data: crate::line::webhook::answer_postback(alert.alert_id, answer.code()),
+                    })
+                    .collect();
+            }
             contents.push(content);
         }
         Ok(contents)

@@ -189,6 +189,7 @@ pub fn build(
         settings.bousai.clone(),
     )
     .map_err(|error| anyhow::anyhow!("the alert catalog: {error}"))?;
+    let line = line.with_answers(Arc::new(bousai.clone()));
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),

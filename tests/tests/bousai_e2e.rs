@@ -5,8 +5,9 @@
 //! the demo citizen links LINE and takes only 西条町's 土砂災害警戒区域, in English; the disaster
 //! office writes a 警戒レベル4 避難指示 for exactly that, previews it in every language and sends
 //! it, and watches the delivery end on its page; the citizen gets it in English by email and by
-//! LINE, sees the top page's banner, follows the mail's link and taps 「I have evacuated」; the
-//! office sees her answer under 西条町; the office cancels it, and the 取消 notice reaches her
+//! LINE, answers 「I need help」 with the quick-reply button under the LINE message, sees the top
+//! page's banner, follows the mail's link and changes her answer to 「I have evacuated」 with
+//! one tap; the office sees her latest answer under 西条町; the office cancels it, and the 取消 notice reaches her
 //! in English on both channels.
 
 use std::time::Duration;
@@ -142,14 +143,42 @@ async fn whole_path(
         mail.text
     );
     let link = mail.link_containing(&format!("/bousai/alerts/{alert_id}"))?;
-    line.wait_for_received(LINE_USER, linked + 1, WAIT).await?;
-    let pushed = line_texts(line);
+    let received = line.wait_for_received(LINE_USER, linked + 1, WAIT).await?;
+    let pushed = received.last().context("nothing pushed")?;
     ensure!(
-        pushed.last().is_some_and(|t| t.contains("Alert Level 4")),
-        "{pushed:?}"
+        pushed["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Alert Level 4")),
+        "{pushed}"
+    );
+    // One tap under the LINE message: 「I need help」 comes back as a postback.
+    let buttons = pushed["quickReply"]["items"]
+        .as_array()
+        .context("no quick replies")?;
+    let labels: Vec<&str> = buttons
+        .iter()
+        .filter_map(|item| item["action"]["label"].as_str())
+        .collect();
+    ensure!(
+        labels == ["I am safe", "I have evacuated", "I need help"],
+        "{labels:?}"
+    );
+    let data = buttons[2]["action"]["data"].as_str().context("no data")?;
+    line.post_webhook(
+        &portal.url("/webhooks/line"),
+        vec![line.postback_event(LINE_USER, data)],
+    )
+    .await?;
+    line.wait_for_received(LINE_USER, linked + 2, WAIT).await?;
+    let reply = line_texts(line);
+    ensure!(
+        reply
+            .last()
+            .is_some_and(|t| t.starts_with("Your answer: I need help")),
+        "{reply:?}"
     );
 
-    // The banner, then the page from the mail's link, and one tap.
+    // The banner, then the page from the mail's link: her answer from LINE, changed by a tap.
     login(browser, portal, CITIZEN).await?;
     let banner = browser
         .wait_for_css("#alert-banner", WAIT)
@@ -159,6 +188,12 @@ async fn whole_path(
     ensure!(banner.contains("Alert Level 4"), "{banner}");
     browser.screenshot(shots.join("bousai-banner.png")).await?;
     browser.goto(&link).await?;
+    let from_line = browser
+        .wait_for_css("#my-answer", WAIT)
+        .await?
+        .text()
+        .await?;
+    ensure!(from_line.contains("I need help"), "{from_line}");
     browser.click_id("answer-evacuated").await?;
     browser.wait_for_css("#answer-saved", WAIT).await?;
     let mine = browser.body_text().await?;
@@ -191,11 +226,14 @@ async fn whole_path(
     browser.wait_for_text("取消のお知らせ", WAIT).await?;
     let notice = smtp.wait_for_mail(CITIZEN, "[Cancelled]", WAIT).await?;
     ensure!(notice.text.contains("is cancelled"), "{}", notice.text);
-    line.wait_for_received(LINE_USER, linked + 2, WAIT).await?;
-    let pushed = line_texts(line);
+    let received = line.wait_for_received(LINE_USER, linked + 3, WAIT).await?;
+    let notice = received.last().context("no notice")?;
     ensure!(
-        pushed.last().is_some_and(|t| t.contains("[Cancelled]")),
-        "{pushed:?}"
+        notice["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("[Cancelled]")),
+        "{notice}"
     );
+    ensure!(notice.get("quickReply").is_none(), "{notice}");
     Ok(())
 }

@@ -17,16 +17,19 @@ pub struct AnswerWords {
     pub saved: &'static str,
     /// Before the citizen's current answer.
     pub yours: &'static str,
+    /// When the alert takes no answers (cancelled, or not one to answer).
+    pub closed: &'static str,
 }
 
 /// The answer section's words in `language`.
 pub fn answer_words(language: Language) -> AnswerWords {
-    let w = |heading, area, my_area, saved, yours| AnswerWords {
+    let w = |heading, area, my_area, saved, yours, closed| AnswerWords {
         heading,
         area,
         my_area,
         saved,
         yours,
+        closed,
     };
     match language {
         Language::Ja => w(
@@ -35,6 +38,7 @@ pub fn answer_words(language: Language) -> AnswerWords {
             "登録している地域",
             "回答を受け付けました。状況が変わったら、もう一度押してください。",
             "あなたの回答: ",
+            "この避難情報への回答は受け付けていません。",
         ),
         Language::JaEasy => w(
             "いま どう して いますか",
@@ -42,6 +46,7 @@ pub fn answer_words(language: Language) -> AnswerWords {
             "とうろく した ちいき",
             "こたえを うけとりました。かわったら、また おして ください。",
             "あなたの こたえ: ",
+            "この じょうほうには こたえられません。",
         ),
         Language::En => w(
             "Tell us how you are",
@@ -49,6 +54,7 @@ pub fn answer_words(language: Language) -> AnswerWords {
             "My registered area",
             "Your answer was received. If things change, tap again.",
             "Your answer: ",
+            "This alert no longer takes answers.",
         ),
         Language::ZhHans => w(
             "请告诉我们您的情况",
@@ -56,6 +62,7 @@ pub fn answer_words(language: Language) -> AnswerWords {
             "已登记的地区",
             "已收到您的回答。情况有变化时，请再按一次。",
             "您的回答：",
+            "此避难信息已不再接受回答。",
         ),
         Language::Ko => w(
             "현재 상황을 알려 주세요",
@@ -63,6 +70,7 @@ pub fn answer_words(language: Language) -> AnswerWords {
             "등록한 지역",
             "응답을 받았습니다. 상황이 바뀌면 다시 눌러 주세요.",
             "나의 응답: ",
+            "이 피난 정보에는 더 이상 응답할 수 없습니다.",
         ),
         Language::Vi => w(
             "Hãy cho chúng tôi biết tình trạng của bạn",
@@ -70,6 +78,7 @@ pub fn answer_words(language: Language) -> AnswerWords {
             "Khu vực đã đăng ký",
             "Đã nhận câu trả lời. Nếu tình hình thay đổi, hãy bấm lại.",
             "Câu trả lời của bạn: ",
+            "Thông báo này không còn nhận câu trả lời.",
         ),
         Language::Pt => w(
             "Diga-nos como você está",
@@ -77,6 +86,7 @@ pub fn answer_words(language: Language) -> AnswerWords {
             "Minha área registrada",
             "Sua resposta foi recebida. Se algo mudar, toque de novo.",
             "Sua resposta: ",
+            "Este alerta não recebe mais respostas.",
         ),
     }
 }
@@ -94,6 +104,7 @@ mod tests {
                 words.heading,
                 words.area,
                 words.my_area,
+                words.closed,
                 words.saved,
                 words.yours,
             ] {

@@ -60,6 +60,19 @@ pub struct LineLinking {
     clock: Arc<dyn Clock>,
     channel_secret: Option<String>,
     base_url: String,
+    answers: Option<Arc<dyn AnswerSink>>,
+}
+
+/// Where a linked citizen's one-tap answer to an alert goes (the 避難情報 service).
+#[async_trait::async_trait]
+pub trait AnswerSink: Send + Sync + 'static {
+    /// Keeps `account`'s answer to `alert`; returns the reply to show them, in their language.
+    async fn answer(
+        &self,
+        account: crate::domain::AccountId,
+        alert: uuid::Uuid,
+        answer: &str,
+    ) -> Result<String, StoreError>;
 }
 
 fn nonce_hash(nonce: &str) -> [u8; 32] {
@@ -81,7 +94,14 @@ impl LineLinking {
             clock,
             channel_secret: channel_secret.filter(|secret| !secret.is_empty()),
             base_url,
+            answers: None,
         }
+    }
+
+    /// The same, passing one-tap answers to alerts on to `answers`.
+    pub fn with_answers(mut self, answers: Arc<dyn AnswerSink>) -> Self {
+        self.answers = Some(answers);
+        self
     }
 
     /// Whether the portal can take part in linking (a channel secret and token are set).
@@ -203,6 +223,24 @@ impl LineLinking {
             }
             Action::AccountLinked { nonce: None } => {
                 tracing::info!("LINE reported a failed account link");
+            }
+            Action::Answer { alert, answer } => {
+                let Some(answers) = &self.answers else {
+                    return Ok(());
+                };
+                match self.links.account_of_line_user(&user_id).await? {
+                    Some(account) => {
+                        let reply = answers.answer(account, *alert, answer).await?;
+                        self.reply(&event, &reply).await;
+                    }
+                    None => {
+                        self.reply(
+                            &event,
+                            "回答するには、メニューの「市民ポータルサイト LINE連携」から連携してください。",
+                        )
+                        .await;
+                    }
+                }
             }
             Action::Text(_) | Action::Ignored => {}
         }

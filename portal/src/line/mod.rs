@@ -62,3 +62,32 @@ pub trait LineApi: Send + Sync + 'static {
 pub fn text_message(text: &str) -> Value {
     serde_json::json!({ "type": "text", "text": crate::domain::notify::fit_line_text(text) })
 }
+
+/// The most quick-reply buttons LINE shows under a message.
+pub const MAX_QUICK_REPLIES: usize = 13;
+
+/// A LINE text message with quick-reply buttons that answer by postback (the label is also
+/// what the chat shows the user as having said).
+pub fn text_message_with_replies(text: &str, actions: &[crate::store::LineAction]) -> Value {
+    let mut message = text_message(text);
+    if !actions.is_empty() {
+        let items: Vec<Value> = actions
+            .iter()
+            .take(MAX_QUICK_REPLIES)
+            .map(|action| {
+                let label: String = action.label.chars().take(20).collect();
+                serde_json::json!({
+                    "type": "action",
+                    "action": {
+                        "type": "postback",
+                        "label": label,
+                        "data": action.data,
+                        "displayText": action.label,
+                    }
+                })
+            })
+            .collect();
+        message["quickReply"] = serde_json::json!({ "items": items });
+    }
+    message
+}

@@ -34,6 +34,13 @@ pub enum Action {
         /// The nonce the portal issued, `None` when LINE reports a failure.
         nonce: Option<String>,
     },
+    /// A one-tap answer to an alert, from the quick-reply buttons under it.
+    Answer {
+        /// The alert.
+        alert: uuid::Uuid,
+        /// The answer's code (`safe`, `evacuated`, `need_help`).
+        answer: String,
+    },
     /// Any other text the user sent.
     Text(String),
     /// Something the portal does not act on.
@@ -65,11 +72,40 @@ const LINK_WORDS: &[&str] = &[
 /// The postback data of the rich menu's link button.
 pub const LINK_POSTBACK: &str = "action=link";
 
+/// The postback data of an alert's one-tap answer.
+pub fn answer_postback(alert: uuid::Uuid, answer: &str) -> String {
+    format!("action=answer&alert={alert}&answer={answer}")
+}
+
+/// Reads an answer's postback data.
+fn answer(data: &str) -> Option<Action> {
+    let mut pairs = url::form_urlencoded::parse(data.as_bytes());
+    if pairs.next()? != ("action".into(), "answer".into()) {
+        return None;
+    }
+    let (mut alert, mut answer) = (None, None);
+    for (key, value) in pairs {
+        match key.as_ref() {
+            "alert" => alert = uuid::Uuid::parse_str(&value).ok(),
+            "answer" => answer = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    Some(Action::Answer {
+        alert: alert?,
+        answer: answer?,
+    })
+}
+
 fn action(event: &Value) -> Action {
     match event["type"].as_str().unwrap_or_default() {
         "follow" => Action::Follow,
         "unfollow" => Action::Unfollow,
         "postback" if event["postback"]["data"] == LINK_POSTBACK => Action::LinkRequest,
+        "postback" => event["postback"]["data"]
+            .as_str()
+            .and_then(answer)
+            .unwrap_or(Action::Ignored),
         "message" if event["message"]["type"] == "text" => {
             let text = event["message"]["text"].as_str().unwrap_or_default().trim();
             if LINK_WORDS
@@ -178,5 +214,29 @@ mod tests {
         assert_eq!(events[0].reply_token.as_deref(), Some("r1"));
         assert_eq!(events[5].user_id, None);
         assert_eq!(parse(b"not json"), None);
+    }
+
+    #[test]
+    fn an_answer_postback_reads_back_and_other_data_is_ignored() {
+        let alert = uuid::Uuid::now_v7();
+        assert_eq!(
+            answer(&answer_postback(alert, "need_help")),
+            Some(Action::Answer {
+                alert,
+                answer: "need_help".into()
+            })
+        );
+        assert_eq!(answer("action=answer&alert=not-a-uuid&answer=safe"), None);
+        assert_eq!(answer(&format!("action=answer&alert={alert}")), None);
+        assert_eq!(
+            answer(&format!("action=other&alert={alert}&answer=safe")),
+            None
+        );
+        let body = serde_json::json!({"destination": "U0", "events": [
+            {"type": "postback", "webhookEventId": "E9", "source": {"type": "user", "userId": "U1"},
+             "postback": {"data": "action=unknown"}}
+        ]});
+        let events = parse(body.to_string().as_bytes()).unwrap();
+        assert_eq!(events[0].action, Action::Ignored);
     }
 }

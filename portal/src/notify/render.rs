@@ -141,6 +141,7 @@ pub fn render(
         text,
         html,
         line_text: crate::domain::notify::fit_line_text(&line_text),
+        line_actions: Vec::new(),
     })
 }
 

@@ -21,7 +21,7 @@ use super::Wake;
 use crate::{
     clock::Clock,
     domain::notify::{Channel, SendFailure, after_failure},
-    line::{LineApi, text_message},
+    line::{LineApi, text_message_with_replies},
     mail::{MailError, MailTransport},
     store::{Content, DeliveryStore, EmailJob, LineBatch, OutgoingMail, StoreError},
 };
@@ -323,7 +323,10 @@ impl Delivery {
                 }
                 let line = Arc::clone(&self.line);
                 running.spawn(async move {
-                    let messages = [text_message(&content.line_text)];
+                    let messages = [text_message_with_replies(
+                        &content.line_text,
+                        &content.line_actions,
+                    )];
                     let to: Vec<String> = batch
                         .recipients
                         .iter()

@@ -72,6 +72,17 @@ pub struct Content {
     pub html: String,
     /// The LINE text message.
     pub line_text: String,
+    /// Quick-reply buttons under the LINE message (an alert's one-tap answers).
+    pub line_actions: Vec<LineAction>,
+}
+
+/// A LINE quick-reply button that answers with a postback.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LineAction {
+    /// The button's label (LINE shows up to 20 characters).
+    pub label: String,
+    /// The postback data the webhook receives.
+    pub data: String,
 }
 
 /// A delivery to create.
@@ -296,6 +307,12 @@ pub trait LineLinkStore: Send + Sync + 'static {
 
     /// Removes an account's link; returns the LINE user it was linked to.
     async fn unlink_account(&self, account_id: AccountId) -> Result<Option<String>, StoreError>;
+
+    /// The account a LINE user is linked to.
+    async fn account_of_line_user(
+        &self,
+        line_user_id: &str,
+    ) -> Result<Option<AccountId>, StoreError>;
 
     /// Removes the link of a LINE user (it unfollowed); returns the account it was linked to.
     async fn unlink_line_user(&self, line_user_id: &str) -> Result<Option<AccountId>, StoreError>;

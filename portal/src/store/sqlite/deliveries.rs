@@ -86,7 +86,7 @@ impl DeliveryStore for SqliteStore {
             .read(move |conn| {
                 Ok(conn
                     .query_row(
-                        "SELECT lang, subject, text_body, html_body, line_text \
+                        "SELECT lang, subject, text_body, html_body, line_text, line_actions \
                          FROM delivery_contents WHERE delivery_id = ?1 AND lang IN (?2, 'ja') \
                          ORDER BY lang = ?2 DESC LIMIT 1",
                         params![delivery_id.to_string(), lang],
@@ -97,6 +97,10 @@ impl DeliveryStore for SqliteStore {
                                 text: row.get(2)?,
                                 html: row.get(3)?,
                                 line_text: row.get(4)?,
+                                line_actions: row
+                                    .get::<_, Option<String>>(5)?
+                                    .and_then(|json| serde_json::from_str(&json).ok())
+                                    .unwrap_or_default(),
                             })
                         },
                     )

@@ -174,17 +174,26 @@ pub(super) fn insert_delivery(
     }
     let mut content = tx.prepare_cached(
         "INSERT INTO delivery_contents \
-         (delivery_id, lang, subject, text_body, html_body, line_text) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         (delivery_id, lang, subject, text_body, html_body, line_text, line_actions) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for c in &delivery.contents {
+        let actions = if c.line_actions.is_empty() {
+            None
+        } else {
+            Some(
+                serde_json::to_string(&c.line_actions)
+                    .map_err(|error| StoreError::Corrupt(error.to_string()))?,
+            )
+        };
         content.execute(params![
             delivery.delivery_id.to_string(),
             c.lang,
             c.subject,
             c.text,
             c.html,
-            c.line_text
+            c.line_text,
+            actions
         ])?;
     }
     let total = insert_all_recipients(tx, delivery, now)?;

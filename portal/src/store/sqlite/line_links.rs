@@ -114,6 +114,26 @@ impl LineLinkStore for SqliteStore {
             .await
     }
 
+    async fn account_of_line_user(
+        &self,
+        line_user_id: &str,
+    ) -> Result<Option<AccountId>, StoreError> {
+        let line_user_id = line_user_id.to_owned();
+        let account: Option<String> = self
+            .db
+            .read(move |conn| {
+                Ok(conn
+                    .query_row(
+                        "SELECT account_id FROM line_links WHERE line_user_id = ?1",
+                        [line_user_id],
+                        |row| row.get(0),
+                    )
+                    .optional()?)
+            })
+            .await?;
+        account.as_deref().map(account_id).transpose()
+    }
+
     async fn unlink_line_user(&self, line_user_id: &str) -> Result<Option<AccountId>, StoreError> {
         let line_user_id = line_user_id.to_owned();
         let account: Option<String> = self

@@ -32,6 +32,10 @@ ALTER TABLE alerts_flow RENAME TO alerts;
 CREATE INDEX alerts_by_time ON alerts (created_at);
 CREATE INDEX alerts_by_refers_to ON alerts (refers_to) WHERE refers_to IS NOT NULL;
 
+-- A LINE message's quick-reply buttons (JSON [{label, data}]; NULL: none): an alert's one-tap
+-- answers come back as postbacks.
+ALTER TABLE delivery_contents ADD COLUMN line_actions TEXT;
+
 -- One-tap answers (無事です / 避難しました / 助けが必要): a citizen's latest answer to an alert,
 -- with the area they answered for.
 CREATE TABLE alert_answers (
