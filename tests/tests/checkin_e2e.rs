@@ -200,6 +200,18 @@ async fn a_phone_pass_checks_children_in_and_out_and_the_portal_shows_it_live() 
         );
         wait_for_occupancy(&portal, 0).await?;
         display.wait_for_text("こども 0人", WAIT).await?;
+
+        // The center's 利用状況: the kiosk's check-in, counted per day and per hour.
+        login(&display, &portal, "admin@demo.invalid").await?;
+        display
+            .goto(&portal.url("/admin/centers/e2e/stats"))
+            .await?;
+        let total = display.wait_for_css("#total", WAIT).await?.text().await?;
+        ensure!(total.ends_with("1組 / 2人（こども）"), "{total}");
+        display.wait_for_css("#per-hour svg", WAIT).await?;
+        display
+            .screenshot(screenshot_dir()?.join("visit-stats.png"))
+            .await?;
         Ok(())
     }
     .await;

@@ -204,20 +204,7 @@ impl Checkin {
         center_id: &CenterId,
         day: jiff::civil::Date,
     ) -> Result<Vec<crate::store::Visit>, AccountError> {
-        let allowed = by.has_role(Role::Admin)
-            || (by.has_role(Role::Center)
-                && self
-                    .inner
-                    .centers
-                    .center_staff(center_id)
-                    .await?
-                    .iter()
-                    .any(|staff| staff.account_id == by.account_id));
-        if !allowed {
-            return Err(AccountError::Forbidden(
-                "only the center's staff see its visits",
-            ));
-        }
+        self.require_center_staff(by, center_id).await?;
         let zone = crate::clock::tokyo();
         let start = |date: jiff::civil::Date| {
             date.to_zoned(zone.clone())
@@ -232,4 +219,63 @@ impl Checkin {
         tracing::info!(target: "audit", staff = %by.account_id, center = %center_id, %day, "staff read the visit history");
         Ok(self.inner.store.visits(center_id, from, until).await?)
     }
+
+    /// Only the center's own staff (or an admin) see its visits.
+    async fn require_center_staff(
+        &self,
+        by: &Account,
+        center_id: &CenterId,
+    ) -> Result<(), AccountError> {
+        let allowed = by.has_role(Role::Admin)
+            || (by.has_role(Role::Center)
+                && self
+                    .inner
+                    .centers
+                    .center_staff(center_id)
+                    .await?
+                    .iter()
+                    .any(|staff| staff.account_id == by.account_id));
+        if allowed {
+            Ok(())
+        } else {
+            Err(AccountError::Forbidden(
+                "only the center's staff see its visits",
+            ))
+        }
+    }
+
+    /// A center's check-ins per day from `from` to `to` (Asia/Tokyo, at most a year) and per
+    /// hour of the day over the same days, for its staff's charts.
+    pub async fn visit_stats(
+        &self,
+        by: &Account,
+        center_id: &CenterId,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> Result<VisitStats, AccountError> {
+        use crate::domain::visit_stats::{per_day, per_hour};
+        self.require_center_staff(by, center_id).await?;
+        let zone = crate::clock::tokyo();
+        let internal = |error: jiff::Error| AccountError::Internal(error.to_string());
+        let start = from.to_zoned(zone.clone()).map_err(internal)?.timestamp();
+        let until = to
+            .tomorrow()
+            .and_then(|day| day.to_zoned(zone.clone()))
+            .map_err(internal)?
+            .timestamp();
+        let checkins = self.inner.store.checkins(center_id, start, until).await?;
+        Ok(VisitStats {
+            per_day: per_day(&checkins, from, to),
+            per_hour: per_hour(&checkins),
+        })
+    }
+}
+
+/// A center's visits counted, for its staff.
+#[derive(Debug, Clone)]
+pub struct VisitStats {
+    /// Each day of the period.
+    pub per_day: Vec<(jiff::civil::Date, crate::domain::visit_stats::Count)>,
+    /// Each hour of the day with visits, over the period.
+    pub per_hour: Vec<(i8, crate::domain::visit_stats::Count)>,
 }

@@ -20,6 +20,7 @@ pub mod school_notices;
 pub mod schools;
 pub mod tokens;
 pub mod validation;
+pub mod visit_stats;
 
 pub use email::Email;
 pub use ids::{AccountId, ChildId};

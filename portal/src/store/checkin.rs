@@ -197,6 +197,15 @@ pub trait CheckinStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> Result<Option<CenterSnapshot>, StoreError>;
 
+    /// A center's check-ins between two times (the portal's closing-time check-outs aside):
+    /// when, and how many children, for the staff's charts.
+    async fn checkins(
+        &self,
+        center_id: &CenterId,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<crate::domain::visit_stats::CheckIn>, StoreError>;
+
     /// The visit history of a center between two times, newest first.
     async fn visits(
         &self,

@@ -28,7 +28,7 @@ use tower::ServiceExt;
 const ADMIN: &str = "admin@city.example.jp";
 const MOTHER: &str = "hanako@example.jp";
 
-fn now(app: &TestApp) -> Timestamp {
+pub(crate) fn now(app: &TestApp) -> Timestamp {
     portal::clock::Clock::now(&app.clock)
 }
 
@@ -43,7 +43,7 @@ async fn account(app: &TestApp, email: &str) -> Account {
 }
 
 /// A city with the center `chuo` (open 08:30–16:00, 4 families), its kiosk, and a mother of two.
-async fn city(app: &TestApp) -> (Account, Account, KioskId, String) {
+pub(crate) async fn city(app: &TestApp) -> (Account, Account, KioskId, String) {
     app.admin(ADMIN).await;
     app.citizen(MOTHER, "山田", "花子").await;
     let admin = account(app, ADMIN).await;
@@ -93,7 +93,12 @@ async fn city(app: &TestApp) -> (Account, Account, KioskId, String) {
     )
 }
 
-fn event(kiosk: &KioskId, guardian: &Account, kind: EventKind, at: Timestamp) -> KioskEvent {
+pub(crate) fn event(
+    kiosk: &KioskId,
+    guardian: &Account,
+    kind: EventKind,
+    at: Timestamp,
+) -> KioskEvent {
     KioskEvent {
         v: V1,
         event_id: EventId::new_v7(at),
@@ -109,7 +114,7 @@ fn event(kiosk: &KioskId, guardian: &Account, kind: EventKind, at: Timestamp) ->
     }
 }
 
-async fn deliver(app: &TestApp, kiosk: &KioskId, event: &KioskEvent) {
+pub(crate) async fn deliver(app: &TestApp, kiosk: &KioskId, event: &KioskEvent) {
     let topic = Topic::KioskEvents(kiosk.clone()).to_string();
     app.parts
         .state

@@ -22,3 +22,4 @@ mod line;
 mod ops;
 mod oshirase;
 mod pages;
+mod visit_stats;

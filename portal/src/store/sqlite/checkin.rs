@@ -138,6 +138,38 @@ impl CheckinStore for SqliteStore {
             .await
     }
 
+    async fn checkins(
+        &self,
+        center_id: &CenterId,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<crate::domain::visit_stats::CheckIn>, StoreError> {
+        let center_id = center_id.clone();
+        self.db
+            .read(move |conn| {
+                let mut statement = conn.prepare_cached(
+                    "SELECT occurred_at, json_array_length(children) FROM center_events \
+                     WHERE center_id = ?1 AND kind = 'check_in' \
+                     AND occurred_at >= ?2 AND occurred_at < ?3",
+                )?;
+                let mut rows = statement.query(params![
+                    center_id.as_str(),
+                    sortable(from),
+                    sortable(until)
+                ])?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let at: String = row.get(0)?;
+                    out.push(crate::domain::visit_stats::CheckIn {
+                        at: super::rows::ts(&at)?,
+                        children: row.get(1)?,
+                    });
+                }
+                Ok(out)
+            })
+            .await
+    }
+
     async fn visits(
         &self,
         center_id: &CenterId,

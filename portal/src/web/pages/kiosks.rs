@@ -52,7 +52,7 @@ fn credentials_page(
     })
 }
 
-fn center_id(raw: &str) -> Result<shimin_sync::ids::CenterId, AppError> {
+pub(super) fn center_id(raw: &str) -> Result<shimin_sync::ids::CenterId, AppError> {
     shimin_sync::ids::CenterId::new(raw).map_err(|_| AppError::NotFound)
 }
 

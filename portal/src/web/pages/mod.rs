@@ -33,6 +33,7 @@ mod register;
 mod school_admin;
 mod school_notices;
 mod schools;
+mod visit_stats;
 
 use axum::{
     Router,
@@ -121,6 +122,7 @@ pub fn routes() -> Router<AppState> {
             post(kiosks::retire),
         )
         .route("/admin/centers/{center_id}/visits", get(kiosks::visits))
+        .route("/admin/centers/{center_id}/stats", get(visit_stats::show))
         .route("/oshirase", get(announcements::list))
         .route("/oshirase/{announcement_id}", get(announcements::show))
         .route("/oshirase/feed/{category_id}", get(announcements::feed))
