@@ -28,6 +28,8 @@
 //! - [`gomi`]: the ごみ収集日 service over them — data kept in the store, citizens' settings,
 //!   the reminder dispatcher.
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
+//! - [`health`]: 母子健康手帳の交付 and 赤ちゃん訪問 — slots, booking rules, the 問診 as data,
+//!   checked answers, the staff's CSV export.
 //! - [`timely`]: 子育てのタイミング情報 — 妊娠週数, a child's age in months, the city's schedule
 //!   of pregnancy-stage messages and checkup reminders, and which are due on a day.
 //! - [`i18n`]: the message catalogue (Japanese and English).
@@ -61,6 +63,7 @@ pub mod domain;
 pub mod family;
 pub mod garbage;
 pub mod gomi;
+pub mod health;
 pub mod i18n;
 pub mod library;
 pub mod line;
