@@ -12,7 +12,7 @@
 //! - [`questionnaire`]: the 問診 read from `portal/data/questionnaires/*.toml`
 //!   ([`questionnaire_error`] says where a file is wrong).
 //! - [`answers`]: the answers, checked per question ([`answer_error`]).
-//! - [`calendar`]: the staff calendar; [`export`]: the staff CSV.
+//! - [`mod@calendar`]: the staff calendar; [`export`]: the staff CSV.
 
 pub mod answer_error;
 pub mod answers;
