@@ -28,6 +28,10 @@
 //! - [`gomi`]: the ごみ収集日 service over them — data kept in the store, citizens' settings,
 //!   the reminder dispatcher.
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
+//! - [`health`]: 母子健康手帳の交付 and 赤ちゃん訪問 — slots, booking rules, the 問診 as data,
+//!   checked answers, the staff's CSV export.
+//! - [`timely`]: 子育てのタイミング情報 — 妊娠週数, a child's age in months, the city's schedule
+//!   of pregnancy-stage messages and checkup reminders, and which are due on a day.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
@@ -59,6 +63,7 @@ pub mod domain;
 pub mod family;
 pub mod garbage;
 pub mod gomi;
+pub mod health;
 pub mod i18n;
 pub mod library;
 pub mod line;
@@ -67,4 +72,5 @@ pub mod notify;
 pub mod schools;
 pub mod server;
 pub mod store;
+pub mod timely;
 pub mod web;
