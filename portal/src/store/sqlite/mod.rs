@@ -17,6 +17,8 @@ mod deliveries;
 mod family;
 mod fanout;
 mod garbage;
+mod health;
+mod health_rows;
 mod kiosks;
 mod library;
 mod library_circulation;
