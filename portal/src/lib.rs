@@ -28,6 +28,8 @@
 //! - [`gomi`]: the ごみ収集日 service over them — data kept in the store, citizens' settings,
 //!   the reminder dispatcher.
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
+//! - [`events`]: 子育てイベントカレンダー — events, the ages they are for, the month and list
+//!   views, applications with a waiting list, the iCalendar feed.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
@@ -56,6 +58,7 @@ pub mod demo_gomi;
 pub mod demo_library;
 pub mod demo_schools;
 pub mod domain;
+pub mod events;
 pub mod family;
 pub mod garbage;
 pub mod gomi;
