@@ -30,6 +30,8 @@
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
 //! - [`events`]: 子育てイベントカレンダー — events, the ages they are for, the month and list
 //!   views, applications with a waiting list, the iCalendar feed.
+//! - [`procedures`]: ライフイベントの手続き — the city's questions and procedures (a checked TOML
+//!   file), the procedures a household's answers make needed, as text to print or share.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
@@ -67,6 +69,7 @@ pub mod library;
 pub mod line;
 pub mod mail;
 pub mod notify;
+pub mod procedures;
 pub mod schools;
 pub mod server;
 pub mod store;
