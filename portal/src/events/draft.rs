@@ -37,7 +37,7 @@ pub struct EventDraft {
     pub start_date: String,
     /// 開始時刻 (required unless all day).
     pub start_time: String,
-    /// 終了日; blank: the start date.
+    /// 終了日; blank: the start date. For a timed event it counts only with an end time.
     pub end_date: String,
     /// 終了時刻; blank: not announced.
     pub end_time: String,

@@ -28,8 +28,7 @@ pub enum EventDraftError {
     StartMissing,
     /// A timed event without its start time.
     StartTimeMissing,
-    /// An end time without an end date or the other way round is fine; an end before the start
-    /// is not.
+    /// An end before the start (for an all-day event, a last day before the first).
     EndBeforeStart,
     /// A capacity that is not a whole number from 1 to [`MAX_CAPACITY`].
     BadCapacity,
