@@ -2,7 +2,7 @@
 //! city's areas, and each citizen's 防災情報の通知設定 — whether to receive (everyone does unless
 //! they opt out), the language, and "only my areas" with up to three areas and the 危険区域 of
 //! each. Writing, approving, sending and cancelling alerts is in [`crate::bousai_send`];
-//! answers and progress in [`crate::bousai_answers`].
+//! answers and progress in [`crate::bousai_follow`].
 
 use std::sync::Arc;
 

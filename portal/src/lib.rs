@@ -32,6 +32,10 @@
 //!   checked answers, the staff's CSV export.
 //! - [`timely`]: 子育てのタイミング情報 — 妊娠週数, a child's age in months, the city's schedule
 //!   of pregnancy-stage messages and checkup reminders, and which are due on a day.
+//! - [`events`]: 子育てイベントカレンダー — events, the ages they are for, the month and list
+//!   views, applications with a waiting list, the iCalendar feed.
+//! - [`procedures`]: ライフイベントの手続き — the city's questions and procedures (a checked TOML
+//!   file), the procedures a household's answers make needed, as text to print or share.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
@@ -60,6 +64,7 @@ pub mod demo_gomi;
 pub mod demo_library;
 pub mod demo_schools;
 pub mod domain;
+pub mod events;
 pub mod family;
 pub mod garbage;
 pub mod gomi;
@@ -69,6 +74,7 @@ pub mod library;
 pub mod line;
 pub mod mail;
 pub mod notify;
+pub mod procedures;
 pub mod schools;
 pub mod server;
 pub mod store;

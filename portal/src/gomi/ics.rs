@@ -3,8 +3,8 @@
 
 use jiff::{Timestamp, civil::Date};
 
-/// Escapes a TEXT value (RFC 5545 §3.3.11).
-fn escape(text: &str) -> String {
+/// Escapes a TEXT value (RFC 5545 §3.3.11); shared with the other iCalendar feeds.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -19,8 +19,9 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// Folds a content line at 75 octets, never inside a UTF-8 character (§3.1).
-fn fold(line: &str, out: &mut String) {
+/// Writes a content line to `out`, folded at 75 octets, never inside a UTF-8 character, and
+/// ended with CRLF (§3.1); shared with the other iCalendar feeds.
+pub fn fold(line: &str, out: &mut String) {
     let mut width = 0;
     for c in line.chars() {
         let len = c.len_utf8();
