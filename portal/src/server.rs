@@ -190,6 +190,8 @@ pub fn build(
     )
     .map_err(|error| anyhow::anyhow!("the alert catalog: {error}"))?;
     let line = line.with_answers(Arc::new(bousai.clone()));
+    let kenko = crate::kenko::Kenko::new(Arc::new(store.clone()), Arc::clone(&clock))
+        .map_err(|error| anyhow::anyhow!("the health questionnaires: {error}"))?;
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),
@@ -214,6 +216,7 @@ pub fn build(
         library,
         gomi,
         bousai,
+        kenko,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),

@@ -55,6 +55,8 @@ pub struct AppState {
     pub gomi: crate::gomi::Gomi,
     /// 避難情報 (citizens' settings).
     pub bousai: crate::bousai::Bousai,
+    /// 母子健康手帳の交付・赤ちゃん訪問の予約.
+    pub kenko: crate::kenko::Kenko,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).
