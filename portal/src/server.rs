@@ -217,6 +217,10 @@ pub fn build(
         gomi,
         bousai,
         kenko,
+        procedures: Arc::new(
+            crate::procedures::Guide::embedded()
+                .map_err(|error| anyhow::anyhow!("the procedures file: {error}"))?,
+        ),
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),

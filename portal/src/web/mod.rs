@@ -57,6 +57,8 @@ pub struct AppState {
     pub bousai: crate::bousai::Bousai,
     /// 母子健康手帳の交付・赤ちゃん訪問の予約.
     pub kenko: crate::kenko::Kenko,
+    /// ライフイベントの手続き: the city's questions and procedures.
+    pub procedures: Arc<crate::procedures::Guide>,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).

@@ -23,4 +23,5 @@ mod line;
 mod ops;
 mod oshirase;
 mod pages;
+mod tetsuzuki;
 mod visit_stats;

@@ -36,6 +36,7 @@ mod register;
 mod school_admin;
 mod school_notices;
 mod schools;
+mod tetsuzuki;
 mod visit_stats;
 
 use axum::{
@@ -241,6 +242,8 @@ pub fn routes() -> Router<AppState> {
             "/admin/library/photo/{account_id}",
             get(library_admin::photo),
         )
+        .route("/kosodate/tetsuzuki", get(tetsuzuki::show))
+        .route("/kosodate/tetsuzuki.txt", get(tetsuzuki::text))
         .route("/kosodate/yoyaku", get(kenko::menu))
         .route("/kosodate/yoyaku/{service}", get(kenko::slots))
         .route(
