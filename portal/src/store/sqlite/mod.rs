@@ -24,6 +24,7 @@ mod library;
 mod library_circulation;
 mod line_links;
 pub mod loadtest;
+pub mod loadtest_alerts;
 mod migrations;
 mod outbox;
 mod presence;
