@@ -14,6 +14,7 @@ mod library;
 mod notify;
 mod schools;
 pub mod sqlite;
+mod timely;
 mod types;
 
 use async_trait::async_trait;
@@ -27,6 +28,7 @@ pub use garbage::*;
 pub use library::*;
 pub use notify::*;
 pub use schools::*;
+pub use timely::*;
 pub use types::*;
 
 use shimin_sync::ids::CenterId;

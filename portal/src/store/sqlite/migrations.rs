@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (14, include_str!("migrations/0014_alerts.sql")),
     (15, include_str!("migrations/0015_alerts_sent.sql")),
     (16, include_str!("migrations/0016_alerts_flow.sql")),
+    (19, include_str!("migrations/0019_timely.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.
