@@ -32,6 +32,8 @@
 //!   checked answers, the staff's CSV export.
 //! - [`timely`]: 子育てのタイミング情報 — 妊娠週数, a child's age in months, the city's schedule
 //!   of pregnancy-stage messages and checkup reminders, and which are due on a day.
+//! - [`kosodate_timely`]: the service around it — each citizen's turned-off categories and
+//!   upcoming messages, and the daily sender that delivers each due message once.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
@@ -65,6 +67,7 @@ pub mod garbage;
 pub mod gomi;
 pub mod health;
 pub mod i18n;
+pub mod kosodate_timely;
 pub mod library;
 pub mod line;
 pub mod mail;

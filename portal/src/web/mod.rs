@@ -55,6 +55,8 @@ pub struct AppState {
     pub gomi: crate::gomi::Gomi,
     /// 避難情報 (citizens' settings).
     pub bousai: crate::bousai::Bousai,
+    /// 子育て情報のお知らせ (turned-off categories, upcoming messages, the daily sender).
+    pub timely: crate::kosodate_timely::KosodateTimely,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).
