@@ -21,6 +21,7 @@ mod gomi_admin;
 mod gomi_area;
 mod home;
 mod kiosks;
+mod kosodate_timely;
 mod legal;
 mod library;
 mod library_admin;
@@ -108,6 +109,10 @@ pub fn routes() -> Router<AppState> {
             get(family::edit_form).post(family::update),
         )
         .route("/kosodate/children/{child_id}/delete", post(family::delete))
+        .route(
+            "/kosodate/oshirase",
+            get(kosodate_timely::settings).post(kosodate_timely::save),
+        )
         .route(
             "/kosodate/due-date",
             get(family::due_date_form).post(family::set_due_date),
