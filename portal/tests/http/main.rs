@@ -16,6 +16,7 @@ mod centers;
 mod checkin;
 mod family;
 mod garbage;
+mod kosodate_timely;
 mod library;
 mod library_desk;
 mod line;
