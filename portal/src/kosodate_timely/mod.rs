@@ -54,7 +54,9 @@ pub fn pregnancy_key(account_id: AccountId, due_date: Date, known: Option<(&str,
 pub fn source_id(key: &str) -> Uuid {
     let digest = Sha256::digest(format!("timely:{key}").as_bytes());
     let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
+    for (byte, from) in bytes.iter_mut().zip(digest.iter()) {
+        *byte = *from;
+    }
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 

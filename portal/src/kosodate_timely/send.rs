@@ -1,6 +1,6 @@
 //! The daily sender of timely information, run by the delivery engine's dispatch loop every
 //! 10 seconds: from 09:00 Asia/Tokyo, once a day, it builds each family's facts, asks
-//! [`crate::timely::due`] what is due (catching up [`CATCH_UP_DAYS`] days after an outage) and
+//! [`fn@crate::timely::due`] what is due (catching up [`CATCH_UP_DAYS`] days after an outage) and
 //! delivers each message not yet sent to its citizen, in each citizen's page language.
 //!
 //! A message is sent once, across restarts and two instances: its delivery's source is a
