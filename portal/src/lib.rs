@@ -38,6 +38,8 @@
 //!   views, applications with a waiting list, the iCalendar feed.
 //! - [`procedures`]: ライフイベントの手続き — the city's questions and procedures (a checked TOML
 //!   file), the procedures a household's answers make needed, as text to print or share.
+//! - [`kosodate_timely`]: the service around it — each citizen's turned-off categories and
+//!   upcoming messages, and the daily sender that delivers each due message once.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
@@ -74,6 +76,7 @@ pub mod gomi;
 pub mod health;
 pub mod i18n;
 pub mod kenko;
+pub mod kosodate_timely;
 pub mod library;
 pub mod line;
 pub mod mail;

@@ -192,6 +192,14 @@ pub fn build(
     let line = line.with_answers(Arc::new(bousai.clone()));
     let kenko = crate::kenko::Kenko::new(Arc::new(store.clone()), Arc::clone(&clock))
         .map_err(|error| anyhow::anyhow!("the health questionnaires: {error}"))?;
+    let timely = crate::kosodate_timely::KosodateTimely::new(
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        notifier.clone(),
+        Arc::clone(&clock),
+        crate::timely::Schedule::embedded()
+            .map_err(|error| anyhow::anyhow!("the timely schedule: {error}"))?,
+    );
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),
@@ -221,6 +229,7 @@ pub fn build(
             crate::procedures::Guide::embedded()
                 .map_err(|error| anyhow::anyhow!("the procedures file: {error}"))?,
         ),
+        timely,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),
@@ -300,6 +309,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Arc::new(parts.state.notifier.clone()),
             Arc::new(parts.state.schools.clone()),
             Arc::new(parts.state.gomi.clone()),
+            Arc::new(parts.state.timely.clone()),
             Arc::new(crate::bousai_send::Resume {
                 bousai: parts.state.bousai.clone(),
                 notifier: parts.state.notifier.clone(),

@@ -15,6 +15,7 @@ mod library;
 mod notify;
 mod schools;
 pub mod sqlite;
+mod timely;
 mod types;
 
 use async_trait::async_trait;
@@ -29,6 +30,7 @@ pub use health::*;
 pub use library::*;
 pub use notify::*;
 pub use schools::*;
+pub use timely::*;
 pub use types::*;
 
 use shimin_sync::ids::CenterId;

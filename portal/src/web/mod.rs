@@ -59,6 +59,8 @@ pub struct AppState {
     pub kenko: crate::kenko::Kenko,
     /// ライフイベントの手続き: the city's questions and procedures.
     pub procedures: Arc<crate::procedures::Guide>,
+    /// 子育て情報のお知らせ (turned-off categories, upcoming messages, the daily sender).
+    pub timely: crate::kosodate_timely::KosodateTimely,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).

@@ -34,6 +34,7 @@ mod school_groups;
 mod school_notices;
 mod schools;
 mod sessions;
+mod timely;
 
 use std::{
     path::{Path, PathBuf},

@@ -24,6 +24,7 @@ mod kenko;
 mod kenko_admin;
 mod kenko_form;
 mod kiosks;
+mod kosodate_timely;
 mod legal;
 mod library;
 mod library_admin;
@@ -112,6 +113,10 @@ pub fn routes() -> Router<AppState> {
             get(family::edit_form).post(family::update),
         )
         .route("/kosodate/children/{child_id}/delete", post(family::delete))
+        .route(
+            "/kosodate/oshirase",
+            get(kosodate_timely::settings).post(kosodate_timely::save),
+        )
         .route(
             "/kosodate/due-date",
             get(family::due_date_form).post(family::set_due_date),
