@@ -83,6 +83,11 @@ impl Kenko {
         })
     }
 
+    /// The store (for the reminders).
+    pub(crate) fn store(&self) -> &dyn HealthStore {
+        self.store.as_ref()
+    }
+
     /// The booking policy.
     pub fn policy(&self) -> &BookingPolicy {
         &self.policy

@@ -30,8 +30,9 @@
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
 //! - [`health`]: 母子健康手帳の交付 and 赤ちゃん訪問 — slots, booking rules, the 問診 as data,
 //!   checked answers, the staff's CSV export.
-//! - [`kenko`]: the reservations service over [`health`] — slots opened by the health office,
-//!   booking with the 問診, change and cancel, the office's calendar, logged reads, CSV.
+//! - [`kenko`], [`kenko_remind`]: the reservations service over [`health`] — slots opened by
+//!   the health office, booking with the 問診, change and cancel, the office's calendar, logged
+//!   reads, CSV, and each booking's reminder two days before.
 //! - [`timely`]: 子育てのタイミング情報 — 妊娠週数, a child's age in months, the city's schedule
 //!   of pregnancy-stage messages and checkup reminders, and which are due on a day.
 //! - [`events`]: 子育てイベントカレンダー — events, the ages they are for, the month and list
@@ -76,6 +77,7 @@ pub mod gomi;
 pub mod health;
 pub mod i18n;
 pub mod kenko;
+pub mod kenko_remind;
 pub mod kosodate_timely;
 pub mod library;
 pub mod line;

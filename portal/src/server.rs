@@ -310,6 +310,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Arc::new(parts.state.schools.clone()),
             Arc::new(parts.state.gomi.clone()),
             Arc::new(parts.state.timely.clone()),
+            Arc::new(crate::kenko_remind::Reminders {
+                kenko: parts.state.kenko.clone(),
+                notifier: parts.state.notifier.clone(),
+            }),
             Arc::new(crate::bousai_send::Resume {
                 bousai: parts.state.bousai.clone(),
                 notifier: parts.state.notifier.clone(),

@@ -234,3 +234,60 @@ async fn ten_citizens_racing_for_the_last_place_leave_exactly_one_booked() {
     let (_, bookings) = app.parts.store.slot(slot).await.unwrap().unwrap();
     assert_eq!(bookings.len(), 1);
 }
+
+#[tokio::test]
+async fn a_moved_booking_is_reminded_once_from_two_days_before_its_new_time() {
+    let app = TestApp::new();
+    let slots = open_times(&app).await;
+    app.citizen(HANAKO, "山田", "花子").await;
+    let hanako = app
+        .parts
+        .store
+        .find_by_email(&Email::parse(HANAKO).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .account
+        .account_id;
+    let mut raw = RawAnswers::new();
+    for (id, value) in answers() {
+        raw.entry(id.to_owned()).or_default().push(value.to_owned());
+    }
+    let kenko = app.parts.state.kenko.clone();
+    let booking = kenko
+        .book(hanako, slots[0].parse().unwrap(), &raw)
+        .await
+        .unwrap();
+    let reminders = portal::kenko_remind::Reminders {
+        kenko: kenko.clone(),
+        notifier: app.parts.state.notifier.clone(),
+    };
+    let count = |app: &TestApp| {
+        let db = app.parts.store.db().clone();
+        async move {
+            db.read(|conn| {
+                Ok(conn.query_row(
+                    "SELECT count(*) FROM deliveries WHERE kind = 'health_reminder'",
+                    [],
+                    |row| row.get::<_, i64>(0),
+                )?)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    // Booked on 1 April 09:00 for 3 April 09:00: the reminder time (1 April 09:00) is not after
+    // the booking, so none; a move to 09:30 on the same day makes the new time's reminder due
+    // once the clock passes its reminder time (1 April 09:30).
+    assert_eq!(reminders.send_due().await.unwrap(), 0);
+    app.clock.advance(jiff::SignedDuration::from_mins(10));
+    kenko
+        .change(hanako, booking, slots[1].parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(reminders.send_due().await.unwrap(), 0);
+    app.clock.advance(jiff::SignedDuration::from_mins(25));
+    assert_eq!(reminders.send_due().await.unwrap(), 1);
+    assert_eq!(reminders.send_due().await.unwrap(), 0);
+    assert_eq!(count(&app).await, 1);
+}
