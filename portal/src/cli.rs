@@ -36,6 +36,12 @@ pub enum Command {
         #[command(subcommand)]
         action: GarbageCommand,
     },
+    /// ライフイベントの手続き: check a procedures file the city edited before using it
+    /// (`[kosodate] procedures_file`). A malformed file is refused with its line and reason.
+    CheckProcedures {
+        /// The TOML file of questions and procedures.
+        file: std::path::PathBuf,
+    },
 }
 
 /// `portal bousai …`.

@@ -77,6 +77,18 @@ pub struct Settings {
     pub garbage: crate::gomi::GomiSettings,
     /// 避難情報 (`[bousai]`): whether alerts need a second staff member's approval.
     pub bousai: crate::bousai::BousaiSettings,
+    /// 子育て (`[kosodate]`): the city's own procedures file.
+    pub kosodate: KosodateSettings,
+}
+
+/// 子育て settings (`[kosodate]`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct KosodateSettings {
+    /// The city's file of ライフイベントの手続き (questions and procedures, TOML); unset: the
+    /// one the portal ships (`portal/data/procedures.toml`). Check it first with
+    /// `portal check-procedures FILE`; the portal does not start with a malformed one.
+    pub procedures_file: Option<PathBuf>,
 }
 
 /// Log output format.
@@ -179,6 +191,7 @@ impl Default for Settings {
             library: crate::library::LibrarySettings::default(),
             garbage: crate::gomi::GomiSettings::default(),
             bousai: crate::bousai::BousaiSettings::default(),
+            kosodate: KosodateSettings::default(),
         }
     }
 }

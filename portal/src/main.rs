@@ -100,6 +100,29 @@ async fn main() -> anyhow::Result<()> {
             println!("added {added} citizens");
             Ok(())
         }
+        Command::CheckProcedures { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| anyhow::anyhow!("reading {}: {error}", file.display()))?;
+            match portal::procedures::Guide::from_toml(&text) {
+                Ok(guide) => {
+                    println!(
+                        "{}: {} questions, {} procedures",
+                        file.display(),
+                        guide.questions().len(),
+                        guide.procedures().len()
+                    );
+                    Ok(())
+                }
+                Err(error) => {
+                    eprintln!(
+                        "{}: {}",
+                        file.display(),
+                        error.message(portal::i18n::Lang::Ja)
+                    );
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Bousai {
             action:
                 BousaiCommand::ImportAreas {

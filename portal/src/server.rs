@@ -225,10 +225,7 @@ pub fn build(
         gomi,
         bousai,
         kenko,
-        procedures: Arc::new(
-            crate::procedures::Guide::embedded()
-                .map_err(|error| anyhow::anyhow!("the procedures file: {error}"))?,
-        ),
+        procedures: Arc::new(procedures(settings)?),
         timely,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
@@ -404,4 +401,23 @@ pub fn data_dir_of(config: Option<&Path>, data_dir: Option<PathBuf>) -> anyhow::
         settings.data_dir = dir;
     }
     Ok(settings)
+}
+
+/// ライフイベントの手続き: the city's file when configured, else the one shipped.
+fn procedures(settings: &Settings) -> anyhow::Result<crate::procedures::Guide> {
+    match &settings.kosodate.procedures_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| anyhow::anyhow!("reading {}: {error}", path.display()))?;
+            crate::procedures::Guide::from_toml(&text).map_err(|error| {
+                anyhow::anyhow!(
+                    "{}: {}",
+                    path.display(),
+                    error.message(crate::i18n::Lang::Ja)
+                )
+            })
+        }
+        None => crate::procedures::Guide::embedded()
+            .map_err(|error| anyhow::anyhow!("the procedures file: {error}")),
+    }
 }

@@ -139,3 +139,32 @@ async fn sigterm_shuts_down_cleanly_and_keeps_the_data() -> Result<()> {
     .await;
     portal.explain(result)
 }
+
+#[test]
+fn a_procedures_file_is_checked_before_use_and_a_bad_one_is_refused_at_its_line() -> Result<()> {
+    let shipped = shimin_e2e::workspace_root().join("portal/data/procedures.toml");
+    let good = Command::new(portal_bin()?)
+        .arg("check-procedures")
+        .arg(&shipped)
+        .output()?;
+    anyhow::ensure!(good.status.success(), "{good:?}");
+    let said = String::from_utf8_lossy(&good.stdout);
+    anyhow::ensure!(said.contains("procedures"), "{said}");
+
+    // A condition naming a question that does not exist, on the file's 3rd line.
+    let dir = tempfile::tempdir()?;
+    let bad = dir.path().join("procedures.toml");
+    std::fs::write(
+        &bad,
+        "[[question]]\nid = \"event\"\ntext = \"何がありましたか\"\nkind = \"yes_no\"\n\n\
+         [[procedure]]\nid = \"x\"\ntitle = \"出生届\"\nwhere = \"市民課\"\nneeded_when = [\"nosuch = yes\"]\n",
+    )?;
+    let refused = Command::new(portal_bin()?)
+        .arg("check-procedures")
+        .arg(&bad)
+        .output()?;
+    anyhow::ensure!(!refused.status.success(), "{refused:?}");
+    let said = String::from_utf8_lossy(&refused.stderr);
+    anyhow::ensure!(said.contains("行目"), "{said}");
+    Ok(())
+}
