@@ -34,6 +34,9 @@
 //!   of pregnancy-stage messages and checkup reminders, and which are due on a day.
 //! - [`events`]: 子育てイベントカレンダー — events, the ages they are for, the month and list
 //!   views, applications with a waiting list, the iCalendar feed.
+//! - [`kosodate_events`]: the 子育てイベントカレンダー service over [`events`] — staff publish,
+//!   edit and call off events; citizens apply and cancel; a family moved up from the waiting
+//!   list is told through [`notify`].
 //! - [`procedures`]: ライフイベントの手続き — the city's questions and procedures (a checked TOML
 //!   file), the procedures a household's answers make needed, as text to print or share.
 //! - [`i18n`]: the message catalogue (Japanese and English).
@@ -70,6 +73,7 @@ pub mod garbage;
 pub mod gomi;
 pub mod health;
 pub mod i18n;
+pub mod kosodate_events;
 pub mod library;
 pub mod line;
 pub mod mail;

@@ -190,6 +190,11 @@ pub fn build(
     )
     .map_err(|error| anyhow::anyhow!("the alert catalog: {error}"))?;
     let line = line.with_answers(Arc::new(bousai.clone()));
+    let kosodate_events = crate::kosodate_events::KosodateEvents::new(
+        Arc::new(store.clone()),
+        notifier.clone(),
+        Arc::clone(&clock),
+    );
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),
@@ -214,6 +219,7 @@ pub fn build(
         library,
         gomi,
         bousai,
+        kosodate_events,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),

@@ -44,15 +44,18 @@ pub enum Service {
     Bousai,
     /// ごみ収集日の通知
     Gomi,
+    /// 子育てイベント (a place freed for a family on the waiting list)
+    Kosodate,
 }
 
 impl Service {
     /// Every service, in the order of the portal's service list.
-    pub const ALL: [Service; 4] = [
+    pub const ALL: [Service; 5] = [
         Service::School,
         Service::Oshirase,
         Service::Bousai,
         Service::Gomi,
+        Service::Kosodate,
     ];
 
     /// The stable name stored in the database and used in forms.
@@ -62,6 +65,7 @@ impl Service {
             Service::Oshirase => "oshirase",
             Service::Bousai => "bousai",
             Service::Gomi => "gomi",
+            Service::Kosodate => "kosodate",
         }
     }
 
@@ -79,6 +83,7 @@ impl Service {
             Service::Oshirase => "svc.notify_oshirase",
             Service::Bousai => "svc.notify_bousai",
             Service::Gomi => "svc.notify_gomi",
+            Service::Kosodate => "svc.notify_kosodate",
         }
     }
 }

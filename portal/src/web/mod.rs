@@ -55,6 +55,8 @@ pub struct AppState {
     pub gomi: crate::gomi::Gomi,
     /// 避難情報 (citizens' settings).
     pub bousai: crate::bousai::Bousai,
+    /// 子育てイベントカレンダー (events, applications).
+    pub kosodate_events: crate::kosodate_events::KosodateEvents,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).
