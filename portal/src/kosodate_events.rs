@@ -23,7 +23,7 @@ use crate::{
 
 mod words;
 
-pub use words::{draft_of, when_ja};
+pub use words::{day_ja, draft_of, when_ja};
 
 /// Why an event change or an application did not happen.
 #[derive(Debug, thiserror::Error)]
