@@ -16,6 +16,7 @@ mod centers;
 mod checkin;
 mod family;
 mod garbage;
+mod kosodate_events;
 mod library;
 mod library_desk;
 mod line;
