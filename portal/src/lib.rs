@@ -44,7 +44,7 @@
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
 //! - [`broker`]: the embedded MQTT broker (rumqttd) for a one-box install.
 //! - [`server`]: `portal serve` — wires everything together and shuts down gracefully.
-//! - [`demo`], [`demo_centers`], [`demo_gomi`], [`demo_library`]: the demo city that `portal serve --demo` puts into an empty data
+//! - [`demo`], [`demo_centers`], [`demo_events`], [`demo_gomi`], [`demo_library`]: the demo city that `portal serve --demo` puts into an empty data
 //!   directory.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -63,6 +63,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod demo_centers;
+pub mod demo_events;
 pub mod demo_gomi;
 pub mod demo_library;
 pub mod demo_schools;

@@ -19,6 +19,7 @@ use super::{
 };
 use crate::{
     events::{Application, EventId, Placement, check_open},
+    i18n::t,
     kosodate_events::EventsError,
     web::{AppState, ctx::Ctx, error::AppError},
 };
@@ -90,11 +91,12 @@ async fn page(
                     })
                     .unwrap_or_default()
             };
-            (
-                "portal",
-                String::new(),
-                format!("{}〜{}", at(opens), at(closes)),
-            )
+            let window = match (opens.is_some(), closes.is_some()) {
+                (false, false) => String::new(),
+                (_, true) => format!("{}〜{}", at(opens), at(closes)),
+                (true, false) => format!("{}〜{}", at(opens), t(lang, "page.events.until_start")),
+            };
+            ("portal", String::new(), window)
         }
     };
     let closed = match check_open(event, service.now()) {
@@ -169,11 +171,11 @@ pub async fn cancel(
     match state.kosodate_events.cancel(user, &id).await {
         Ok(()) => after(&id, "cancelled"),
         Err(EventsError::NotApplied) => {
-            let message = crate::i18n::t(ctx.lang, "page.events.not_applied").to_owned();
+            let message = t(ctx.lang, "page.events.not_applied").to_owned();
             refused(&state, &ctx, &id, message).await
         }
         Err(EventsError::Started) => {
-            let message = crate::i18n::t(ctx.lang, "page.events.started").to_owned();
+            let message = t(ctx.lang, "page.events.started").to_owned();
             refused(&state, &ctx, &id, message).await
         }
         Err(other) => Err(app_error(other)),
