@@ -177,6 +177,18 @@ pub enum AdminCommand {
         #[arg(long)]
         extra_day: Option<jiff::civil::Date>,
     },
+    /// Give the synthetic citizens of `load-citizens` a 防災情報の通知設定, for a benchmark: a
+    /// realistic spread of opt-outs, languages and "only my areas" among the city's areas (see
+    /// `portal/src/store/sqlite/loadtest_alerts.rs`); those linked to LINE take 避難情報 by LINE
+    /// only. Never run this on a city's real portal.
+    LoadAlerts {
+        /// Settings file.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data directory [default: ./data].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
     /// Print the kiosks' lines of a Mosquitto `password_file` (`kiosk_id:$7$…`), for a city
     /// that runs Mosquitto: the portal keeps kiosk passwords in Mosquitto's own hash format.
     /// Add the portal's own line with `mosquitto_passwd`.

@@ -96,6 +96,7 @@ pub async fn seed_if_empty(
         .await?;
         crate::demo_library::seed(state, store, data_dir, "admin@demo.invalid").await?;
         crate::demo_gomi::seed(state, store, CITIZEN).await?;
+        crate::demo_kenko::seed(state, store, "hoken@demo.invalid").await?;
         crate::demo_events::seed(state, store, "center@demo.invalid").await?;
         // 避難情報: the demo city's areas, 東広島市's nine towns.
         let areas = DEMO_AREAS

@@ -30,6 +30,9 @@
 //! - [`family`]: こども情報 and 出産予定日 of guardians.
 //! - [`health`]: 母子健康手帳の交付 and 赤ちゃん訪問 — slots, booking rules, the 問診 as data,
 //!   checked answers, the staff's CSV export.
+//! - [`kenko`], [`kenko_remind`]: the reservations service over [`health`] — slots opened by
+//!   the health office, booking with the 問診, change and cancel, the office's calendar, logged
+//!   reads, CSV, and each booking's reminder two days before.
 //! - [`timely`]: 子育てのタイミング情報 — 妊娠週数, a child's age in months, the city's schedule
 //!   of pregnancy-stage messages and checkup reminders, and which are due on a day.
 //! - [`events`]: 子育てイベントカレンダー — events, the ages they are for, the month and list
@@ -39,12 +42,14 @@
 //!   list is told through [`notify`].
 //! - [`procedures`]: ライフイベントの手続き — the city's questions and procedures (a checked TOML
 //!   file), the procedures a household's answers make needed, as text to print or share.
+//! - [`kosodate_timely`]: the service around it — each citizen's turned-off categories and
+//!   upcoming messages, and the daily sender that delivers each due message once.
 //! - [`i18n`]: the message catalogue (Japanese and English).
 //! - [`web`]: the axum application — HTML pages with cookie sessions and CSRF tokens, the JSON API
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
 //! - [`broker`]: the embedded MQTT broker (rumqttd) for a one-box install.
 //! - [`server`]: `portal serve` — wires everything together and shuts down gracefully.
-//! - [`demo`], [`demo_centers`], [`demo_events`], [`demo_gomi`], [`demo_library`]: the demo city that `portal serve --demo` puts into an empty data
+//! - [`demo`], [`demo_centers`], [`demo_events`], [`demo_gomi`], [`demo_kenko`], [`demo_library`]: the demo city that `portal serve --demo` puts into an empty data
 //!   directory.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -65,6 +70,7 @@ pub mod demo;
 pub mod demo_centers;
 pub mod demo_events;
 pub mod demo_gomi;
+pub mod demo_kenko;
 pub mod demo_library;
 pub mod demo_schools;
 pub mod domain;
@@ -74,7 +80,10 @@ pub mod garbage;
 pub mod gomi;
 pub mod health;
 pub mod i18n;
+pub mod kenko;
+pub mod kenko_remind;
 pub mod kosodate_events;
+pub mod kosodate_timely;
 pub mod library;
 pub mod line;
 pub mod mail;

@@ -136,6 +136,17 @@ async fn main() -> anyhow::Result<()> {
             println!("{set} citizens have a garbage setting");
             Ok(())
         }
+        Command::Admin {
+            action: AdminCommand::LoadAlerts { config, data_dir },
+        } => {
+            let parts = command_parts(config.as_deref(), data_dir)?;
+            let loaded = parts.store.add_load_alerts().await?;
+            println!(
+                "{} of {} citizens have an alert setting ({} opted out, {} only their areas)",
+                loaded.settings, loaded.citizens, loaded.opted_out, loaded.only_my_areas
+            );
+            Ok(())
+        }
         Command::Garbage {
             action:
                 GarbageCommand::Import5374 {

@@ -190,6 +190,16 @@ pub fn build(
     )
     .map_err(|error| anyhow::anyhow!("the alert catalog: {error}"))?;
     let line = line.with_answers(Arc::new(bousai.clone()));
+    let kenko = crate::kenko::Kenko::new(Arc::new(store.clone()), Arc::clone(&clock))
+        .map_err(|error| anyhow::anyhow!("the health questionnaires: {error}"))?;
+    let timely = crate::kosodate_timely::KosodateTimely::new(
+        Arc::new(store.clone()),
+        Arc::new(store.clone()),
+        notifier.clone(),
+        Arc::clone(&clock),
+        crate::timely::Schedule::embedded()
+            .map_err(|error| anyhow::anyhow!("the timely schedule: {error}"))?,
+    );
     let kosodate_events = crate::kosodate_events::KosodateEvents::new(
         Arc::new(store.clone()),
         notifier.clone(),
@@ -219,6 +229,12 @@ pub fn build(
         library,
         gomi,
         bousai,
+        kenko,
+        procedures: Arc::new(
+            crate::procedures::Guide::embedded()
+                .map_err(|error| anyhow::anyhow!("the procedures file: {error}"))?,
+        ),
+        timely,
         kosodate_events,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
@@ -299,6 +315,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Arc::new(parts.state.notifier.clone()),
             Arc::new(parts.state.schools.clone()),
             Arc::new(parts.state.gomi.clone()),
+            Arc::new(parts.state.timely.clone()),
+            Arc::new(crate::kenko_remind::Reminders {
+                kenko: parts.state.kenko.clone(),
+                notifier: parts.state.notifier.clone(),
+            }),
             Arc::new(crate::bousai_send::Resume {
                 bousai: parts.state.bousai.clone(),
                 notifier: parts.state.notifier.clone(),

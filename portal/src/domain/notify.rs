@@ -44,7 +44,7 @@ pub enum Service {
     Bousai,
     /// ごみ収集日の通知
     Gomi,
-    /// 子育てイベント (a place freed for a family on the waiting list)
+    /// 子育て情報のお知らせ (妊娠期の情報, 乳幼児健診, 予防接種 … at the right time)
     Kosodate,
 }
 

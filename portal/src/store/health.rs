@@ -109,6 +109,8 @@ pub trait HealthStore: Send + Sync + 'static {
 pub enum ReadWhat {
     /// One booking's.
     Booking(BookingId),
+    /// Every booking of one slot (its page).
+    Slot(SlotId),
     /// Every booking of a service's slots in `[from, until)` (the CSV export).
     Export(Service, Timestamp, Timestamp),
 }

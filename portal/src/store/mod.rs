@@ -16,6 +16,7 @@ mod library;
 mod notify;
 mod schools;
 pub mod sqlite;
+mod timely;
 mod types;
 
 use async_trait::async_trait;
@@ -31,6 +32,7 @@ pub use kosodate_events::*;
 pub use library::*;
 pub use notify::*;
 pub use schools::*;
+pub use timely::*;
 pub use types::*;
 
 use shimin_sync::ids::CenterId;

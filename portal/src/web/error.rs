@@ -124,6 +124,20 @@ impl From<crate::bousai_send::SendError> for AppError {
     }
 }
 
+impl From<crate::kenko::KenkoError> for AppError {
+    fn from(error: crate::kenko::KenkoError) -> Self {
+        use crate::kenko::KenkoError;
+        match error {
+            KenkoError::Forbidden => AppError::Forbidden,
+            KenkoError::NotFound => AppError::NotFound,
+            KenkoError::Answers(_) | KenkoError::Booking(_) | KenkoError::Slot(_) => {
+                AppError::BadRequest("error.malformed")
+            }
+            KenkoError::Store(error) => AppError::Internal(error.to_string()),
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for AppError {
     fn from(error: crate::store::StoreError) -> Self {
         AppError::Internal(error.to_string())

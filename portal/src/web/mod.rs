@@ -55,6 +55,12 @@ pub struct AppState {
     pub gomi: crate::gomi::Gomi,
     /// 避難情報 (citizens' settings).
     pub bousai: crate::bousai::Bousai,
+    /// 母子健康手帳の交付・赤ちゃん訪問の予約.
+    pub kenko: crate::kenko::Kenko,
+    /// ライフイベントの手続き: the city's questions and procedures.
+    pub procedures: Arc<crate::procedures::Guide>,
+    /// 子育て情報のお知らせ (turned-off categories, upcoming messages, the daily sender).
+    pub timely: crate::kosodate_timely::KosodateTimely,
     /// 子育てイベントカレンダー (events, applications).
     pub kosodate_events: crate::kosodate_events::KosodateEvents,
     /// The database, for the health check.

@@ -9,8 +9,8 @@ use rusqlite::params;
 use super::{
     SqliteStore,
     health_rows::{
-        BOOKING_COLUMNS, SLOT_COLUMNS, booking_of, bookings_of_citizen, bookings_of_slot,
-        slot_of, slot_with_bookings,
+        BOOKING_COLUMNS, SLOT_COLUMNS, booking_of, bookings_of_citizen, bookings_of_slot, slot_of,
+        slot_with_bookings,
     },
 };
 use crate::{
@@ -148,8 +148,7 @@ impl HealthStore for SqliteStore {
         self.db
             .write(move |tx| {
                 let held = bookings_of_citizen(tx, citizen)?;
-                let Some(current) = held.iter().find(|b| b.booking.booking_id == booking_id)
-                else {
+                let Some(current) = held.iter().find(|b| b.booking.booking_id == booking_id) else {
                     return Ok(Err(BookingError::NotYours));
                 };
                 let Some((slot, bookings)) = slot_with_bookings(tx, to)? else {
@@ -179,8 +178,7 @@ impl HealthStore for SqliteStore {
         self.db
             .write(move |tx| {
                 let held = bookings_of_citizen(tx, citizen)?;
-                let Some(current) = held.iter().find(|b| b.booking.booking_id == booking_id)
-                else {
+                let Some(current) = held.iter().find(|b| b.booking.booking_id == booking_id) else {
                     return Ok(Err(BookingError::NotYours));
                 };
                 if let Err(refused) = decide_cancel(current, citizen, now) {
@@ -215,12 +213,21 @@ impl HealthStore for SqliteStore {
                         vec![id.to_string()],
                         format!("booking:{id}"),
                     ),
+                    ReadWhat::Slot(id) => (
+                        format!("{base} WHERE b.slot_id = ?1 ORDER BY b.booked_at"),
+                        vec![id.to_string()],
+                        format!("slot:{id}"),
+                    ),
                     ReadWhat::Export(service, from, until) => (
                         format!(
                             "{base} WHERE s.service = ?1 AND s.starts_at >= ?2 \
                              AND s.starts_at < ?3 ORDER BY s.starts_at, b.booked_at"
                         ),
-                        vec![service.as_str().to_owned(), from.to_string(), until.to_string()],
+                        vec![
+                            service.as_str().to_owned(),
+                            from.to_string(),
+                            until.to_string(),
+                        ],
                         format!("export:{}:{from}:{until}", service.as_str()),
                     ),
                 };

@@ -1,4 +1,4 @@
-//! Rows of `kosodate_events` and `kosodate_event_applications` (migration 0018) and back:
+//! Rows of `kosodate_events` and `kosodate_event_applications` (migration 0019) and back:
 //! an event's columns, and one event's [`Roster`] loaded in the order families applied.
 
 use jiff::civil::{Date, DateTime};

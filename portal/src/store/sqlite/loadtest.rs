@@ -1,13 +1,14 @@
 //! Synthetic citizens for load tests and benchmarks (`portal admin load-citizens`): active
 //! accounts that cannot log in (no password), each wanting one 分野, a share of them linked to
 //! LINE and taking 市からのお知らせ by LINE only. Never for a city's real portal: the addresses
-//! are under `load.invalid`.
+//! are under `load.invalid`. Their ごみ収集日 (`load-garbage`) and 防災情報の通知設定
+//! (`load-alerts`, the spread in [`super::loadtest_alerts`]) are given here too.
 
 use jiff::Timestamp;
 use rusqlite::params;
 use uuid::Uuid;
 
-use super::{SqliteStore, presence::sortable};
+use super::{SqliteStore, loadtest_alerts::alert_setting, presence::sortable};
 use crate::store::StoreError;
 
 /// What to add.
@@ -180,6 +181,85 @@ impl SqliteStore {
                     )?;
                 }
                 Ok(citizens.len() as u64)
+            })
+            .await
+    }
+}
+
+/// What `portal admin load-alerts` wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadedAlerts {
+    /// Synthetic citizens seen.
+    pub citizens: u64,
+    /// Of them, with a saved setting (the rest keep the 初期設定).
+    pub settings: u64,
+    /// Of those, 「配信を希望しない」.
+    pub opted_out: u64,
+    /// Of those, 「特定の地域の情報だけ」.
+    pub only_my_areas: u64,
+}
+
+impl SqliteStore {
+    /// Gives the synthetic citizens the 防災情報の通知設定 of [`alert_setting`] (by their number,
+    /// among the city's areas) and has those linked to LINE take 避難情報 by LINE only, as
+    /// `load-citizens` has them take 市からのお知らせ.
+    pub async fn add_load_alerts(&self) -> Result<LoadedAlerts, StoreError> {
+        let now = Timestamp::now().to_string();
+        self.db
+            .write(move |tx| {
+                let areas: Vec<u32> = tx
+                    .prepare("SELECT area_id FROM alert_areas ORDER BY area_id")?
+                    .query_map([], |row| row.get(0))?
+                    .collect::<Result<_, _>>()?;
+                if areas.is_empty() {
+                    return Err(StoreError::Setup(
+                        "no alert areas (portal bousai import-areas first)".into(),
+                    ));
+                }
+                let citizens: Vec<(String, String, bool)> = tx
+                    .prepare(
+                        "SELECT a.account_id, a.email, l.account_id IS NOT NULL FROM accounts a \
+                         LEFT JOIN line_links l USING (account_id) \
+                         WHERE a.email LIKE '%@load.invalid'",
+                    )?
+                    .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                    .collect::<Result<_, _>>()?;
+                let mut save = tx.prepare(
+                    "INSERT OR REPLACE INTO alert_settings (account_id, receive, lang, areas, \
+                     updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?;
+                let mut line_only = tx.prepare(
+                    "INSERT OR REPLACE INTO notification_prefs (account_id, service, email, line) \
+                     VALUES (?1, 'bousai', 0, 1)",
+                )?;
+                let mut loaded = LoadedAlerts {
+                    citizens: citizens.len() as u64,
+                    settings: 0,
+                    opted_out: 0,
+                    only_my_areas: 0,
+                };
+                for (id, email, linked) in &citizens {
+                    let number = email
+                        .strip_prefix("citizen")
+                        .and_then(|rest| rest.strip_suffix("@load.invalid"))
+                        .and_then(|digits| digits.parse().ok());
+                    if let Some(setting) = number.and_then(|n| alert_setting(n, &areas)) {
+                        let areas = setting
+                            .areas
+                            .as_ref()
+                            .map(serde_json::to_string)
+                            .transpose()
+                            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+                        save.execute(params![id, setting.receive, setting.lang, areas, now])?;
+                        loaded.settings += 1;
+                        loaded.opted_out += u64::from(!setting.receive);
+                        loaded.only_my_areas += u64::from(areas.is_some());
+                    }
+                    if *linked {
+                        line_only.execute([id])?;
+                    }
+                }
+                Ok(loaded)
             })
             .await
     }

@@ -26,6 +26,7 @@ mod library;
 mod library_circulation;
 mod line_links;
 pub mod loadtest;
+pub mod loadtest_alerts;
 mod migrations;
 mod outbox;
 mod presence;
@@ -35,6 +36,7 @@ mod school_groups;
 mod school_notices;
 mod schools;
 mod sessions;
+mod timely;
 
 use std::{
     path::{Path, PathBuf},

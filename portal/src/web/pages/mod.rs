@@ -20,11 +20,15 @@ mod gomi;
 mod gomi_admin;
 mod gomi_area;
 mod home;
+mod kenko;
+mod kenko_admin;
+mod kenko_form;
 mod kiosks;
 mod kosodate_event;
 mod kosodate_events;
 mod kosodate_events_admin;
 mod kosodate_events_view;
+mod kosodate_timely;
 mod legal;
 mod library;
 mod library_admin;
@@ -37,6 +41,7 @@ mod register;
 mod school_admin;
 mod school_notices;
 mod schools;
+mod tetsuzuki;
 mod visit_stats;
 
 use axum::{
@@ -112,6 +117,10 @@ pub fn routes() -> Router<AppState> {
             get(family::edit_form).post(family::update),
         )
         .route("/kosodate/children/{child_id}/delete", post(family::delete))
+        .route(
+            "/kosodate/oshirase",
+            get(kosodate_timely::settings).post(kosodate_timely::save),
+        )
         .route(
             "/kosodate/due-date",
             get(family::due_date_form).post(family::set_due_date),
@@ -242,6 +251,23 @@ pub fn routes() -> Router<AppState> {
             "/admin/library/photo/{account_id}",
             get(library_admin::photo),
         )
+        .route("/kosodate/tetsuzuki", get(tetsuzuki::show))
+        .route("/kosodate/tetsuzuki.txt", get(tetsuzuki::text))
+        .route("/kosodate/yoyaku", get(kenko::menu))
+        .route("/kosodate/yoyaku/{service}", get(kenko::slots))
+        .route(
+            "/kosodate/yoyaku/slots/{slot_id}",
+            get(kenko::book_form).post(kenko::book),
+        )
+        .route(
+            "/kosodate/yoyaku/bookings/{id}/change",
+            get(kenko::change_form).post(kenko::change),
+        )
+        .route("/kosodate/yoyaku/bookings/{id}/cancel", post(kenko::cancel))
+        .route("/admin/kenko", get(kenko_admin::show))
+        .route("/admin/kenko/series", post(kenko_admin::add_series))
+        .route("/admin/kenko/slots/{slot_id}", get(kenko_admin::slot))
+        .route("/admin/kenko/export.csv", get(kenko_admin::export))
         .route("/kosodate/pass", get(pass::page))
         .route("/kosodate/pass/qr.svg", get(pass::qr))
         .route("/kosodate/centers", get(occupancy::list))
@@ -337,6 +363,8 @@ pub struct Base {
     pub is_waste_staff: bool,
     /// Whether the user keeps 避難情報 (the disaster office, or an admin).
     pub is_disaster_staff: bool,
+    /// Whether the user keeps the health office's bookings (the health office, or an admin).
+    pub is_health_staff: bool,
     /// CSRF token for forms.
     pub csrf: String,
     /// This page's path and query, for the language switch.
@@ -377,6 +405,10 @@ impl Base {
                 .user
                 .as_ref()
                 .is_some_and(|user| user.has_role(Role::Disaster) || user.has_role(Role::Admin)),
+            is_health_staff: ctx
+                .user
+                .as_ref()
+                .is_some_and(|user| user.has_role(Role::Health) || user.has_role(Role::Admin)),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
         }
@@ -395,6 +427,7 @@ impl Base {
             is_librarian: false,
             is_waste_staff: false,
             is_disaster_staff: false,
+            is_health_staff: false,
             csrf: String::new(),
             path: "/".to_owned(),
         }
