@@ -1,7 +1,7 @@
 //! The demo city of `portal serve --demo`: into an empty data directory it puts the logins
 //! people need to try the portal — an admin, staff of each role, and a citizen — and prints
 //! them, the demo 子育て支援センター with their kiosks ([`crate::demo_centers`]) and the demo
-//! schools ([`crate::demo_schools`]). Later services add their own demo data here.
+//! schools ([`crate::demo_schools`]) and the 子育てイベント ([`crate::demo_events`]). Later services add their own demo data here.
 
 use std::path::Path;
 
@@ -97,6 +97,7 @@ pub async fn seed_if_empty(
         crate::demo_library::seed(state, store, data_dir, "admin@demo.invalid").await?;
         crate::demo_gomi::seed(state, store, CITIZEN).await?;
         crate::demo_kenko::seed(state, store, "hoken@demo.invalid").await?;
+        crate::demo_events::seed(state, store, "center@demo.invalid").await?;
         // 避難情報: the demo city's areas, 東広島市's nine towns.
         let areas = DEMO_AREAS
             .iter()

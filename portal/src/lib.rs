@@ -37,6 +37,9 @@
 //!   of pregnancy-stage messages and checkup reminders, and which are due on a day.
 //! - [`events`]: 子育てイベントカレンダー — events, the ages they are for, the month and list
 //!   views, applications with a waiting list, the iCalendar feed.
+//! - [`kosodate_events`]: the 子育てイベントカレンダー service over [`events`] — staff publish,
+//!   edit and call off events; citizens apply and cancel; a family moved up from the waiting
+//!   list is told through [`notify`].
 //! - [`procedures`]: ライフイベントの手続き — the city's questions and procedures (a checked TOML
 //!   file), the procedures a household's answers make needed, as text to print or share.
 //! - [`kosodate_timely`]: the service around it — each citizen's turned-off categories and
@@ -46,7 +49,7 @@
 //!   under `/api/v1` with bearer tokens, `/healthz`, `/metrics`, `/api/v1/openapi.json`.
 //! - [`broker`]: the embedded MQTT broker (rumqttd) for a one-box install.
 //! - [`server`]: `portal serve` — wires everything together and shuts down gracefully.
-//! - [`demo`], [`demo_centers`], [`demo_gomi`], [`demo_kenko`], [`demo_library`]: the demo city that `portal serve --demo` puts into an empty data
+//! - [`demo`], [`demo_centers`], [`demo_events`], [`demo_gomi`], [`demo_kenko`], [`demo_library`]: the demo city that `portal serve --demo` puts into an empty data
 //!   directory.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -65,6 +68,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod demo_centers;
+pub mod demo_events;
 pub mod demo_gomi;
 pub mod demo_kenko;
 pub mod demo_library;
@@ -78,6 +82,7 @@ pub mod health;
 pub mod i18n;
 pub mod kenko;
 pub mod kenko_remind;
+pub mod kosodate_events;
 pub mod kosodate_timely;
 pub mod library;
 pub mod line;

@@ -200,6 +200,11 @@ pub fn build(
         crate::timely::Schedule::embedded()
             .map_err(|error| anyhow::anyhow!("the timely schedule: {error}"))?,
     );
+    let kosodate_events = crate::kosodate_events::KosodateEvents::new(
+        Arc::new(store.clone()),
+        notifier.clone(),
+        Arc::clone(&clock),
+    );
     let delivery = crate::notify::worker::Delivery {
         store: Arc::new(store.clone()),
         mail: Arc::clone(&transport),
@@ -227,6 +232,7 @@ pub fn build(
         kenko,
         procedures: Arc::new(procedures(settings)?),
         timely,
+        kosodate_events,
         clock: Arc::clone(&clock),
         broker_url: settings.kiosk_broker_url(),
         db: store.db().clone(),

@@ -61,6 +61,8 @@ pub struct AppState {
     pub procedures: Arc<crate::procedures::Guide>,
     /// 子育て情報のお知らせ (turned-off categories, upcoming messages, the daily sender).
     pub timely: crate::kosodate_timely::KosodateTimely,
+    /// 子育てイベントカレンダー (events, applications).
+    pub kosodate_events: crate::kosodate_events::KosodateEvents,
     /// The database, for the health check.
     pub db: Db,
     /// Key for CSRF tokens (from `DATA/secret.key`).

@@ -17,6 +17,7 @@ mod checkin;
 mod family;
 mod garbage;
 mod kenko;
+mod kosodate_events;
 mod kosodate_timely;
 mod library;
 mod library_desk;

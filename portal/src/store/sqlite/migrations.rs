@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (16, include_str!("migrations/0016_alerts_flow.sql")),
     (17, include_str!("migrations/0017_health.sql")),
     (18, include_str!("migrations/0018_timely.sql")),
+    (19, include_str!("migrations/0019_events.sql")),
 ];
 
 /// Applies every migration not yet applied, each in its own transaction.

@@ -20,6 +20,8 @@ mod garbage;
 mod health;
 mod health_rows;
 mod kiosks;
+mod kosodate_event_rows;
+mod kosodate_events;
 mod library;
 mod library_circulation;
 mod line_links;

@@ -23,6 +23,8 @@ use crate::{
 struct Top {
     b: Base,
     banner: Vec<super::bousai_view::AlertRow>,
+    /// Whether the user publishes 子育てイベント (center or health staff, or an admin).
+    event_staff: bool,
 }
 
 /// `GET /`: for visitors, what the portal is and how to join; for citizens, their services.
@@ -51,6 +53,10 @@ pub async fn top(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     ok(&Top {
         b: Base::new(&ctx, state.accounts.city(), key),
         banner,
+        event_staff: ctx
+            .user
+            .as_ref()
+            .is_some_and(crate::kosodate_events::is_event_staff),
     })
 }
 

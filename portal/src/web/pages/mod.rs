@@ -24,6 +24,10 @@ mod kenko;
 mod kenko_admin;
 mod kenko_form;
 mod kiosks;
+mod kosodate_event;
+mod kosodate_events;
+mod kosodate_events_admin;
+mod kosodate_events_view;
 mod kosodate_timely;
 mod legal;
 mod library;
@@ -301,6 +305,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/schools/{code}/notices/{notice_id}",
             get(school_notices::receipts),
+        )
+        .route("/kosodate/events", get(kosodate_events::calendar))
+        .route("/kosodate/events.ics", get(kosodate_events::ics))
+        .route("/kosodate/events/{id}", get(kosodate_event::show))
+        .route("/kosodate/events/{id}/apply", post(kosodate_event::apply))
+        .route("/kosodate/events/{id}/cancel", post(kosodate_event::cancel))
+        .route(
+            "/admin/kosodate/events",
+            get(kosodate_events_admin::list).post(kosodate_events_admin::create),
+        )
+        .route(
+            "/admin/kosodate/events/{id}",
+            get(kosodate_events_admin::edit).post(kosodate_events_admin::update),
+        )
+        .route(
+            "/admin/kosodate/events/{id}/call-off",
+            post(kosodate_events_admin::call_off),
         )
         .route("/terms", get(legal::terms))
         .route("/privacy", get(legal::privacy))
