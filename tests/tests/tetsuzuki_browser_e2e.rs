@@ -13,7 +13,9 @@ const WAIT: Duration = Duration::from_secs(20);
 
 async fn choose(browser: &Browser, name: &str, value: &str) -> Result<()> {
     browser
-        .find(Locator::Css(&format!("input[name='{name}'][value='{value}']")))
+        .find(Locator::Css(&format!(
+            "input[name='{name}'][value='{value}']"
+        )))
         .await
         .with_context(|| format!("no answer {value} to {name}"))?
         .click()
@@ -40,14 +42,23 @@ async fn a_birth_gives_its_procedures_and_the_link_shares_them() -> Result<()> {
             )
             .await?;
         browser.click_id("find").await?;
-        let list = browser.wait_for_css("#procedures", WAIT).await?.text().await?;
-        ensure!(list.contains("出生届") && list.contains("児童手当"), "{list}");
+        let list = browser
+            .wait_for_css("#procedures", WAIT)
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            list.contains("出生届") && list.contains("児童手当"),
+            "{list}"
+        );
         ensure!(list.contains("2026年12月14日"), "{list}");
         browser
             .client()
             .execute("document.getElementById('result').scrollIntoView()", vec![])
             .await?;
-        browser.screenshot(screenshot_dir()?.join("tetsuzuki.png")).await?;
+        browser
+            .screenshot(screenshot_dir()?.join("tetsuzuki.png"))
+            .await?;
 
         // The link to share opens the same result in a fresh browser.
         let link = browser
@@ -58,7 +69,11 @@ async fn a_birth_gives_its_procedures_and_the_link_shares_them() -> Result<()> {
             .context("no share link")?;
         browser.client().delete_all_cookies().await?;
         browser.goto(&portal.url(&link)).await?;
-        let again = browser.wait_for_css("#procedures", WAIT).await?.text().await?;
+        let again = browser
+            .wait_for_css("#procedures", WAIT)
+            .await?
+            .text()
+            .await?;
         ensure!(again == list, "the shared link shows another result");
         browser.click_id("as-text").await?;
         let text = browser.wait_for_text("出生届", WAIT).await?;
