@@ -19,7 +19,7 @@
 //! - [`centers`]: 子育て支援センター and their staff.
 //! - [`checkin`]: check-in/out at centers — pass keys and passes, kiosks and their broker
 //!   credentials, applying kiosk events exactly once, live occupancy over MQTT and to browsers.
-//! - [`bousai`], [`bousai_send`], [`bousai_follow`]: the 避難情報 service over them:
+//! - [`bousai`], [`bousai_send`], [`bousai_follow`], [`bousai_draft`]: the 避難情報 service over them:
 //!   citizens' 防災情報の通知設定; writing, approving and sending an alert to the citizens it
 //!   targets, each in their language; its progress, 続報 and 取消; one-tap answers.
 //! - [`alerts`]: 避難情報 — alert kinds, citizens' area settings, who receives an alert and in
@@ -58,6 +58,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod announcements;
 pub mod bousai;
+pub mod bousai_draft;
 pub mod bousai_follow;
 pub mod bousai_send;
 pub mod broker;

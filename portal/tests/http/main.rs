@@ -12,6 +12,7 @@ mod attachments;
 mod auth;
 mod bousai;
 mod bousai_alerts;
+mod bousai_office;
 mod centers;
 mod checkin;
 mod family;

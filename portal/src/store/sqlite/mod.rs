@@ -9,6 +9,7 @@
 
 mod accounts;
 mod alert_log;
+mod alert_rows;
 mod alerts;
 mod categories;
 mod centers;
