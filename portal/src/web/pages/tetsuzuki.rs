@@ -42,6 +42,7 @@ struct FinderPage {
     complete: bool,
     procedures: Vec<ProcedureView>,
     query: String,
+    base: String,
 }
 
 fn answers_of(pairs: &[(String, String)]) -> Answers {
@@ -134,6 +135,7 @@ pub async fn show(
         day: day.map(|d| d.to_string()).unwrap_or_default(),
         complete,
         procedures,
+        base: state.accounts.base_url().trim_end_matches('/').to_owned(),
         query: url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(query)
             .finish(),
