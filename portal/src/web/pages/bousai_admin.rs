@@ -62,18 +62,7 @@ pub async fn import(
     ctx: Ctx,
     request: Request,
 ) -> Result<Response, AppError> {
-    let malformed = |_| AppError::BadRequest("error.malformed");
-    let mut parts = Multipart::from_request(request, &())
-        .await
-        .map_err(|_| AppError::BadRequest("error.malformed"))?;
-    let (mut csrf, mut file) = (String::new(), Vec::new());
-    while let Some(field) = parts.next_field().await.map_err(malformed)? {
-        match field.name().unwrap_or_default() {
-            "csrf" => csrf = field.text().await.map_err(malformed)?,
-            "file" => file = field.bytes().await.map_err(malformed)?.to_vec(),
-            _ => {}
-        }
-    }
+    let (csrf, file) = csrf_and_file(request).await?;
     ctx.check_csrf(&csrf)?;
     let user = ctx.require_user()?;
     let Ok(text) = String::from_utf8(file) else {
@@ -86,4 +75,21 @@ pub async fn import(
         Err(BousaiError::Forbidden) => Err(AppError::Forbidden),
         Err(other) => Err(AppError::Internal(other.to_string())),
     }
+}
+
+/// A one-file upload form (multipart: `csrf`, `file`): the token and the file's bytes.
+pub(super) async fn csrf_and_file(request: Request) -> Result<(String, Vec<u8>), AppError> {
+    let malformed = |_| AppError::BadRequest("error.malformed");
+    let mut parts = Multipart::from_request(request, &())
+        .await
+        .map_err(|_| AppError::BadRequest("error.malformed"))?;
+    let (mut csrf, mut file) = (String::new(), Vec::new());
+    while let Some(field) = parts.next_field().await.map_err(malformed)? {
+        match field.name().unwrap_or_default() {
+            "csrf" => csrf = field.text().await.map_err(malformed)?,
+            "file" => file = field.bytes().await.map_err(malformed)?.to_vec(),
+            _ => {}
+        }
+    }
+    Ok((csrf, file))
 }

@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::{
-    extract::{FromRequest, Multipart, Query, Request, State},
+    extract::{Query, Request, State},
     response::{IntoResponse, Redirect, Response},
 };
 use axum_extra::extract::Form;
@@ -179,18 +179,7 @@ pub async fn import_cap(
     ctx: Ctx,
     request: Request,
 ) -> Result<Response, AppError> {
-    let malformed = |_| AppError::BadRequest("error.malformed");
-    let mut parts = Multipart::from_request(request, &())
-        .await
-        .map_err(|_| AppError::BadRequest("error.malformed"))?;
-    let (mut csrf, mut file) = (String::new(), Vec::new());
-    while let Some(field) = parts.next_field().await.map_err(malformed)? {
-        match field.name().unwrap_or_default() {
-            "csrf" => csrf = field.text().await.map_err(malformed)?,
-            "file" => file = field.bytes().await.map_err(malformed)?.to_vec(),
-            _ => {}
-        }
-    }
+    let (csrf, file) = super::bousai_admin::csrf_and_file(request).await?;
     ctx.check_csrf(&csrf)?;
     require_staff(ctx.require_user()?)?;
     let read = String::from_utf8(file)
